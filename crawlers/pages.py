@@ -1,0 +1,135 @@
+"""The extract stage: archived article pages (fetch log + WARC) in, an article batch (Parquet) out.
+
+Reads only files the crawl left behind, so it can run again after a crash or to re-extract old
+pages with a better cleaner. Pages are cleaned in a process pool when there are enough of them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crawlers.discovery import parse_date
+from crawlers.extract import extract_article
+from crawlers.extract.article import Article, PageHints
+from crawlers.recorder import read_fetch_log
+from crawlers.sources import Source
+from crawlers.warc import ArchiveError, read_response
+from warehouse.batch import write_article_batch
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Below this many pages a process pool costs more to start than it saves.
+MIN_PAGES_FOR_POOL = 64
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """Where an archived article page is, and what discovery said about it."""
+
+    url: str
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    hints: dict[str, Any] | None = None
+
+
+@dataclass
+class ExtractResult:
+    """Counts from one extract stage."""
+
+    pages: int = 0
+    articles: int = 0
+    non_articles: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    batch_path: str = ""
+
+
+def article_pages(fetch_log: Path) -> list[PageRef]:
+    """The archived HTML article responses (status 200) listed in a fetch log, last fetch wins."""
+    pages: dict[str, PageRef] = {}
+    for row in read_fetch_log(fetch_log):
+        if row.get("kind") != "article" or row.get("status") != 200 or not row.get("warc_file"):
+            continue
+        content_type = (row.get("content_type") or "").lower()
+        if content_type and not content_type.startswith(HTML_TYPES):
+            continue
+        pages[row["url"]] = PageRef(
+            url=row["url"],
+            warc_file=row["warc_file"],
+            warc_offset=int(row["warc_offset"]),
+            warc_length=int(row["warc_length"]),
+            hints=row.get("hints"),
+        )
+    return list(pages.values())
+
+
+def _hints(data: dict[str, Any] | None) -> PageHints | None:
+    if not data:
+        return None
+    return PageHints(
+        title=data.get("title"),
+        published_at=parse_date(data.get("published_at")),
+        authors=tuple(data.get("authors") or ()),
+        discovered_via=data.get("discovered_via"),
+    )
+
+
+def extract_page(page: PageRef, source: Source, max_bytes: int) -> Article | str:
+    """Clean one archived page; a string names why it could not be read."""
+    try:
+        response = read_response(Path(page.warc_file), page.warc_offset, page.warc_length, max_bytes)
+    except ArchiveError as exc:
+        return f"archive: {exc}"
+    return extract_article(
+        page.url, response.body, response.fetched_at or datetime.now(UTC), source, _hints(page.hints)
+    )
+
+
+def _extract_chunk(args: tuple[list[PageRef], Source, int]) -> list[Article | str]:
+    pages, source, max_bytes = args
+    return [extract_page(page, source, max_bytes) for page in pages]
+
+
+def iter_extracted(
+    pages: list[PageRef], source: Source, max_bytes: int, workers: int = 1
+) -> Iterator[Article | str]:
+    """Clean pages in order, in `workers` processes when the batch is big enough."""
+    if workers <= 1 or len(pages) < MIN_PAGES_FOR_POOL:
+        for page in pages:
+            yield extract_page(page, source, max_bytes)
+        return
+    chunk = 32
+    chunks = [(pages[i : i + chunk], source, max_bytes) for i in range(0, len(pages), chunk)]
+    # spawn, not fork: the caller may be a threaded Prefect worker.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for results in pool.map(_extract_chunk, chunks):
+            yield from results
+
+
+def extract_batch(
+    pages: Iterable[PageRef], source: Source, out_path: Path, max_bytes: int, workers: int = 1
+) -> ExtractResult:
+    """Clean `pages` and write every resulting record (articles and non-articles) to Parquet."""
+    page_list = list(pages)
+    result = ExtractResult(pages=len(page_list), batch_path=str(out_path))
+
+    def records() -> Iterator[Article]:
+        for outcome in iter_extracted(page_list, source, max_bytes, workers):
+            if isinstance(outcome, str):
+                kind = outcome.split(":", 1)[0]
+                result.errors[kind] = result.errors.get(kind, 0) + 1
+                continue
+            if outcome.is_article:
+                result.articles += 1
+            else:
+                result.non_articles += 1
+            yield outcome
+
+    write_article_batch(records(), out_path)  # atomic: a batch on disk is always complete
+    return result

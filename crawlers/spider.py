@@ -1,0 +1,230 @@
+"""The one generic news spider: discovers articles from a source's feeds, sitemaps and sections.
+
+It only fetches and records (WARC + fetch log via `CrawlRecorder`); extraction happens later from
+the archive. Incremental state (known URLs, re-visits, feed validators) arrives in the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from crawlers.discovery import Link, parse_feed, parse_sitemap, section_links
+from crawlers.job import CrawlJob
+from crawlers.recorder import CrawlRecorder
+from crawlers.urls import canonical_url, looks_like_article, on_source_domains, passes_patterns
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl one source as described by a `CrawlJob`."""
+
+    name = "news"
+    handle_httpstatus_list = [304]  # noqa: RUF012 - Scrapy reads this class attribute
+
+    def __init__(self, job: CrawlJob, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.job = job
+        self.source = job.source
+        self.allowed_domains = list(job.source.allowed_domains)
+        self.recorder = CrawlRecorder(job)
+        self.known: set[str] = set()
+        if job.known_urls_file and job.known_urls_file.exists():
+            self.known = set(job.known_urls_file.read_text(encoding="utf-8").split())
+        # canonical URL -> the hints dict riding on its queued request, so that a feed entry seen
+        # after the same link on a section page can still add its title and date
+        self.queued: dict[str, dict[str, Any]] = {}
+        self.sitemaps_seen = 0
+        self.article_budget = job.source.max_articles
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Discovery documents first, then the articles due for a re-visit."""
+        for url in self.source.feeds:
+            yield self._document_request(url, "feed", self.parse_feed)
+        for url in self.source.sitemaps:
+            yield self._document_request(url, "sitemap", self.parse_sitemap)
+        for url in self.source.sections:
+            yield scrapy.Request(
+                url, callback=self.parse_section, errback=self.on_error, meta={"kind": "section"}
+            )
+        for url in self.job.revisit_urls:
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta={"kind": "article", "hints": {"revisit": True}},
+                dont_filter=True,
+            )
+
+    def _document_request(self, url: str, kind: str, callback: Any) -> scrapy.Request:
+        headers: dict[str, str] = {}
+        validator = self.job.validators.get(url) or {}
+        if validator.get("etag"):
+            headers["If-None-Match"] = validator["etag"]
+        if validator.get("last_modified"):
+            headers["If-Modified-Since"] = validator["last_modified"]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            meta={"kind": kind},
+            dont_filter=True,
+        )
+
+    def _unchanged(self, response: Response) -> bool:
+        """True for a 304, or for a body identical to the last one (servers that ignore validators)."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("geowire/documents_not_modified")
+            return True
+        digest = hashlib.sha256(response.body).hexdigest()  # also in the fetch log, for next time
+        previous = self.job.validators.get(response.request.url, {}).get("content_hash")
+        if previous == digest:
+            self.crawler.stats.inc_value("geowire/documents_unchanged")
+            return True
+        return False
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        """Queue the articles an RSS/Atom feed announces."""
+        if self._unchanged(response):
+            return
+        document = parse_feed(response.body)
+        if document.error:
+            self.recorder.record_failure(response.request, "malformed", document.error)
+        yield from self._article_requests(document.links, "feed")
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """Queue child sitemaps (bounded) and the articles a (news) sitemap lists, newest first."""
+        if self._unchanged(response):
+            return
+        document = parse_sitemap(response.body)
+        if document.error:
+            self.recorder.record_failure(response.request, "malformed", document.error)
+        for child in document.sitemaps:
+            if self.sitemaps_seen >= self.job.limits.max_sitemaps:
+                self.crawler.stats.inc_value("geowire/sitemaps_skipped_over_limit")
+                continue
+            self.sitemaps_seen += 1
+            yield self._document_request(response.urljoin(child), "sitemap", self.parse_sitemap)
+        links = sorted(
+            document.links,
+            key=lambda link: link.published_at.timestamp() if link.published_at else 0.0,
+            reverse=True,
+        )
+        yield from self._article_requests(links, "sitemap")
+
+    def parse_section(self, response: Response) -> Iterable[scrapy.Request]:
+        """Queue the links of a section page that look like articles."""
+        if not self._is_html(response):
+            return
+        links = [
+            link
+            for link in section_links(response.body, response.url, _encoding(response))
+            if looks_like_article(link.url)
+        ]
+        yield from self._article_requests(links, "section")
+
+    def _article_requests(self, links: list[Link], via: str) -> Iterable[scrapy.Request]:
+        for link in links:
+            url = canonical_url(link.url)
+            if url in self.queued:
+                _merge_hints(self.queued[url], link)
+                continue
+            if url in self.known:
+                continue
+            if not on_source_domains(url, self.source) or not passes_patterns(url, self.source):
+                self.crawler.stats.inc_value("geowire/links_filtered")
+                continue
+            if self.article_budget <= 0:
+                self.crawler.stats.inc_value("geowire/links_over_budget")
+                return
+            self.article_budget -= 1
+            hints: dict[str, Any] = {"discovered_via": via, "authors": []}
+            _merge_hints(hints, link if via != "section" else Link(url=link.url))
+            self.queued[url] = hints
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta={"kind": "article", "hints": hints},
+            )
+
+    def parse_article(self, response: Response) -> None:
+        """Articles are archived by the middleware; here we only count what extraction will get."""
+        if self._is_html(response):
+            self.crawler.stats.inc_value("geowire/articles_fetched")
+        else:
+            self.recorder.record_failure(
+                response.request, "not_html", f"content type {_content_type(response)!r}"
+            )
+
+    def _is_html(self, response: Response) -> bool:
+        return any(t in _content_type(response).encode() for t in HTML_TYPES)
+
+    def on_error(self, failure: Failure) -> None:
+        """Log a request that ended without a usable response, with the kind of failure."""
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError):
+            response = failure.value.response
+            self.crawler.stats.inc_value(f"geowire/http_error/{response.status}")
+            return  # the response itself is already in the fetch log and the archive
+        kind, message = classify_failure(failure)
+        self.crawler.stats.inc_value(f"geowire/failure/{kind}")
+        self.recorder.record_failure(request, kind, message)
+
+    def closed(self, reason: str) -> None:
+        """Close the archive and the fetch log."""
+        self.recorder.close()
+
+
+def _merge_hints(hints: dict[str, Any], link: Link) -> None:
+    if link.title and not hints.get("title"):
+        hints["title"] = link.title
+    if link.published_at and not hints.get("published_at"):
+        hints["published_at"] = link.published_at.isoformat()
+    if link.authors and not hints.get("authors"):
+        hints["authors"] = list(link.authors)
+
+
+def _content_type(response: Response) -> str:
+    value = response.headers.get(b"Content-Type") or b""
+    return value.decode("latin-1").lower()
+
+
+def _encoding(response: Response) -> str | None:
+    return getattr(response, "encoding", None)
+
+
+def classify_failure(failure: Failure) -> tuple[str, str]:
+    """Map a Twisted/Scrapy failure to (error_kind, one-line message)."""
+    value = failure.value
+    message = str(value) or type(value).__name__
+    if failure.check(DNSLookupError):
+        return "dns", f"DNS lookup failed (no network?): {message}"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout", f"timed out: {message}"
+    if failure.check(ConnectionRefusedError):
+        return "connection", f"connection refused: {message}"
+    text = message.lower()
+    if "robots.txt" in text:
+        return "robots", "forbidden by robots.txt"
+    if "offsite" in text or "filtered offsite" in text:
+        return "offsite", message
+    if "maxsize" in text or "max size" in text or "larger than" in text or "exceed" in text:
+        return "too_large", message
+    if "redirect" in text:
+        return "redirect", message
+    return type(value).__name__.lower(), message

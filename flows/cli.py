@@ -1,0 +1,195 @@
+"""The `geowire` command line: run, demo, serve, sql — thin wrappers around the same flows.
+
+Configuration is read and checked here, at the edge, so a bad sources file or an unusable path is
+one line on stderr and a non-zero exit, never a traceback from deep inside a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+# Prefect reads these when it is first imported; offline it must not phone home, and its
+# ephemeral API server needs more than the default startup time on a cold, busy machine.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def prefect_environment() -> None:
+    """Set offline-safe Prefect defaults unless the user set them."""
+    for key, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="geowire", description="Scheduled scraping pipeline for geopolitics news."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the ingest flow once over a sources file")
+    _add_run_options(run)
+
+    demo = commands.add_parser("demo", help="serve the bundled demo outlets and ingest them")
+    demo.add_argument("--db", type=Path, default=Path("geowire-demo.duckdb"), help="DuckDB file")
+    demo.add_argument("--data-dir", type=Path, help="archive and work files (default: DB-data/)")
+    demo.add_argument("--workers", type=int, default=1, help="cleaning processes")
+
+    serve = commands.add_parser("serve", help="run the nightly schedule in this process")
+    _add_run_options(serve)
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule, UTC (default 02:00)")
+
+    sql = commands.add_parser("sql", help="query the warehouse (interactive without a query)")
+    sql.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
+    sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", type=Path, default=Path("sources.toml"), help="sources file")
+    parser.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    parser.add_argument("--data-dir", type=Path, help="archive and work files (default: DB-data/)")
+    parser.add_argument("--only", action="append", default=[], help="source name (repeatable)")
+    parser.add_argument("--parallel", type=int, default=4, help="sources crawled at once")
+    parser.add_argument("--workers", type=int, default=1, help="cleaning processes")
+    parser.add_argument(
+        "--lock-timeout", type=float, default=300.0, help="seconds to wait for a locked database"
+    )
+    parser.add_argument(
+        "--crawl-timeout", type=float, default=900.0, help="seconds allowed per source crawl"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `geowire` console script."""
+    args = build_parser().parse_args(argv)
+    prefect_environment()
+    from crawlers.sources import ConfigError
+    from flows.settings import SetupError
+    from warehouse.db import WarehouseError
+
+    try:
+        if args.command == "run":
+            return command_run(args)
+        if args.command == "demo":
+            return command_demo(args)
+        if args.command == "serve":
+            return command_serve(args)
+        if args.command == "sql":
+            return command_sql(args)
+    except (ConfigError, SetupError, WarehouseError) as exc:
+        print(f"geowire: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, ConfigError | SetupError) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("geowire: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+def _validate(args: argparse.Namespace) -> None:
+    from crawlers.sources import load_sources
+    from flows.settings import default_data_dir, ensure_writable_dir
+
+    load_sources(args.sources, args.only or None)
+    ensure_writable_dir(args.data_dir or default_data_dir(args.db), "data directory")
+    ensure_writable_dir(args.db.parent if str(args.db.parent) else Path("."), "database directory")
+
+
+def _flow_parameters(args: argparse.Namespace, polite: bool = True) -> dict[str, Any]:
+    return {
+        "sources_file": str(args.sources),
+        "db_path": str(args.db),
+        "data_dir": str(args.data_dir) if args.data_dir else None,
+        "only": args.only or None,
+        "polite": polite,
+        "parallel_crawls": getattr(args, "parallel", 4),
+        "extract_workers": args.workers,
+        "lock_timeout_s": getattr(args, "lock_timeout", 300.0),
+        "crawl_timeout_s": getattr(args, "crawl_timeout", 900.0),
+    }
+
+
+def _run_flow(parameters: dict[str, Any]) -> Any:
+    from flows.ingest import ChecksFailed, ingest
+
+    try:
+        return ingest(**parameters)
+    except ChecksFailed as exc:
+        print(f"geowire: run finished but {exc}", file=sys.stderr)
+        return None
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """`geowire run`: one ingest run over the sources file."""
+    _validate(args)
+    summary = _run_flow(_flow_parameters(args))
+    if summary is None:
+        return EXIT_FAILED
+    from flows.report import print_summary
+
+    print_summary(summary)
+    return EXIT_OK
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """`geowire demo`: serve the demo outlets on loopback and run the real flow against them."""
+    from crawlers.demo import start_demo_sites
+    from flows.report import print_demo_queries, print_summary
+    from flows.settings import default_data_dir, ensure_writable_dir
+
+    data_dir = args.data_dir or default_data_dir(args.db)
+    ensure_writable_dir(data_dir, "data directory")
+    with start_demo_sites() as demo:
+        sources = data_dir / "demo-sources.toml"
+        sources.write_text(demo.sources_toml(), encoding="utf-8")
+        print(f"demo outlets: {', '.join(o.base_url for o in demo.outlets)}")
+        args.sources, args.only = sources, []
+        args.data_dir = data_dir
+        summary = _run_flow(_flow_parameters(args, polite=False))
+    if summary is None:
+        return EXIT_FAILED
+    print_summary(summary)
+    print_demo_queries(args.db)
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """`geowire serve`: keep this process running the ingest flow on a cron schedule."""
+    _validate(args)
+    from flows.ingest import ingest
+
+    logging.getLogger("geowire").info("serving the nightly schedule %s (UTC)", args.cron)
+    ingest.serve(
+        name="nightly-local",
+        cron=args.cron,
+        parameters=_flow_parameters(args),
+        pause_on_shutdown=False,
+    )
+    return EXIT_OK
+
+
+def command_sql(args: argparse.Namespace) -> int:
+    """`geowire sql`: run one query, or an interactive prompt, on a read-only connection."""
+    from flows.sqlshell import run_query, run_shell
+
+    if args.query:
+        return run_query(args.db, args.query, csv_output=args.csv)
+    return run_shell(args.db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

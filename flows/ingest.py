@@ -1,0 +1,205 @@
+"""The `ingest` Prefect flow: discover and crawl each source, extract, load, check, summarise.
+
+Crawls run concurrently (each in its own subprocess); as each finishes its pages are extracted and
+loaded in this process, one load at a time (DuckDB has one writer). Only the network-facing crawl
+task retries. Work left by an earlier, killed run is finished first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from crawlers.crawl import CrawlResult
+from crawlers.job import CrawlJob, CrawlLimits
+from crawlers.pages import ExtractResult
+from crawlers.sources import Source, load_sources
+from flows import stages
+from flows.settings import (
+    RunSettings,
+    default_data_dir,
+    ensure_writable_dir,
+    new_run_id,
+)
+from flows.stages import SourceOutcome
+from warehouse import load as loader
+from warehouse.checks import CheckFailure
+
+
+class ChecksFailed(RuntimeError):
+    """Data checks found bad rows after the load; the message lists them."""
+
+
+@dataclass
+class RunSummary:
+    """What one ingest run did, per source."""
+
+    run_id: str
+    db_path: str
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+    resumed: list[SourceOutcome] = field(default_factory=list)
+    check_failures: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Sums over the sources of this run."""
+        keys = ("pages_fetched", "articles_new", "articles_updated", "failures")
+        return {k: sum(getattr(o, k) for o in self.outcomes) for k in keys}
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@task(name="crawl-source", retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def crawl_source(job: CrawlJob) -> CrawlResult:
+    """Crawl one source (subprocess, bounded by the job's limits)."""
+    result = stages.crawl(job)
+    get_run_logger().info(
+        "%s: %s, %d pages, %d articles fetched%s",
+        result.source,
+        result.status,
+        result.pages_fetched,
+        result.articles_fetched,
+        f" ({result.message})" if result.message else "",
+    )
+    return result
+
+
+@task(name="extract-pages", cache_policy=NO_CACHE)
+def extract_pages(settings: RunSettings, directory: Path, source: Source) -> ExtractResult:
+    """Clean the archived pages of one crawl into an article batch."""
+    return stages.extract(settings, directory, source)
+
+
+@task(name="load-articles", cache_policy=NO_CACHE)
+def load_articles(
+    settings: RunSettings, directory: Path, run_id: str, source: Source
+) -> SourceOutcome:
+    """Load one source's fetch log and article batch into the warehouse."""
+    return stages.load(settings, directory, run_id, source)
+
+
+@task(name="check-warehouse", cache_policy=NO_CACHE)
+def check_warehouse(settings: RunSettings) -> list[CheckFailure]:
+    """Run the data checks."""
+    return stages.check(settings)
+
+
+def _finish_pending(settings: RunSettings, run_id: str) -> list[SourceOutcome]:
+    logger = get_run_logger()
+    outcomes = []
+    for directory in stages.pending_work(settings, run_id):
+        source = CrawlJob.load(directory / "job.json").source
+        logger.warning("finishing %s left by an interrupted run", directory)
+        if not (directory / stages.BATCH).exists():
+            extract_pages(settings, directory, source)
+        outcomes.append(load_articles(settings, directory, run_id, source))
+    return outcomes
+
+
+@flow(name="ingest", log_prints=True)
+def ingest(
+    sources_file: str = "sources.toml",
+    db_path: str = "geowire.duckdb",
+    data_dir: str | None = None,
+    only: list[str] | None = None,
+    polite: bool = True,
+    parallel_crawls: int = 4,
+    extract_workers: int = 1,
+    lock_timeout_s: float = 300.0,
+    crawl_timeout_s: float = 900.0,
+) -> RunSummary:
+    """Crawl every (or each `only`) source of `sources_file` into the DuckDB file `db_path`."""
+    db = Path(db_path)
+    settings = RunSettings(
+        sources_file=Path(sources_file),
+        db_path=db,
+        data_dir=Path(data_dir) if data_dir else default_data_dir(db),
+        only=tuple(only or ()),
+        limits=CrawlLimits(polite=polite, crawl_timeout_s=crawl_timeout_s),
+        parallel_crawls=parallel_crawls,
+        extract_workers=extract_workers,
+        lock_timeout_s=lock_timeout_s,
+    )
+    return run_ingest(settings)
+
+
+def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
+    """The body of the ingest flow, for callers that already hold a `RunSettings`."""
+    logger = get_run_logger()
+    sources = [s for s in load_sources(settings.sources_file, list(settings.only)) if s.enabled]
+    ensure_writable_dir(settings.data_dir, "data directory")
+    ensure_writable_dir(settings.db_path.parent, "database directory")
+    run_id = run_id or new_run_id()
+    summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
+    wait = settings.lock_timeout_s
+    loader.start_run(
+        settings.db_path,
+        run_id,
+        sources_file=str(settings.sources_file),
+        sources_total=len(sources),
+        lock_timeout_s=wait,
+    )
+    loader.upsert_sources(settings.db_path, [s.to_dict() for s in sources], lock_timeout_s=wait)
+    try:
+        summary.resumed = _finish_pending(settings, run_id)
+        now = stages.now_utc()
+        jobs = {s.name: stages.plan_crawl(settings, run_id, s, now) for s in sources}
+        by_name = {s.name: s for s in sources}
+        with ThreadPoolTaskRunner(max_workers=settings.parallel_crawls) as runner:
+            futures = [runner.submit(crawl_source, {"job": job}) for job in jobs.values()]
+            for future in as_completed(futures):
+                result: CrawlResult = future.result()
+                source = by_name[result.source]
+                directory = jobs[source.name].out_dir
+                extract_pages(settings, directory, source)
+                summary.outcomes.append(load_articles(settings, directory, run_id, source))
+        failures = check_warehouse(settings)
+        summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
+    except BaseException as exc:
+        loader.finish_run(
+            settings.db_path, run_id, "failed", error=str(exc)[:1000], lock_timeout_s=wait
+        )
+        raise
+    status = "failed" if summary.check_failures else "completed"
+    loader.finish_run(
+        settings.db_path,
+        run_id,
+        status,
+        error="; ".join(summary.check_failures)[:1000] or None,
+        lock_timeout_s=wait,
+    )
+    summary.outcomes.sort(key=lambda o: o.source)
+    create_markdown_artifact(
+        key="ingest-summary",
+        markdown=summary_markdown(summary),
+        description=f"geowire ingest run {run_id}",
+    )
+    logger.info("run %s %s: %s", run_id, status, summary.totals)
+    if summary.check_failures:
+        raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
+    return summary
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    """The run summary as a markdown table, one row per source."""
+    lines = [
+        f"# geowire run {summary.run_id}",
+        "",
+        "| source | status | pages fetched | new | updated | unchanged | non-articles | failures | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for o in [*summary.resumed, *summary.outcomes]:
+        note = o.message.replace("|", "\\|")[:120]
+        lines.append(
+            f"| {o.source} | {o.status} | {o.pages_fetched} | {o.articles_new} |"
+            f" {o.articles_updated} | {o.articles_unchanged} | {o.non_articles} | {o.failures} | {note} |"
+        )
+    return "\n".join(lines)
