@@ -138,6 +138,13 @@ def parse_sitemap(body: bytes) -> SitemapDocument:
                 )
             )
     error = None if kind in ("urlset", "sitemapindex") else f"not a sitemap (root element {kind!r})"
+    if parser.error_log and error is None:
+        # A truncated document's last entry may itself be cut short ("http://ex"): drop it.
+        if links:
+            links.pop()
+        elif children:
+            children.pop()
+        error = f"malformed sitemap (kept {len(links) + len(children)} entries): {parser.error_log[0].message}"
     return SitemapDocument(children, links, error=error)
 
 

@@ -45,6 +45,11 @@ class CrawlJob:
         return self.out_dir / "fetches.jsonl"
 
     @property
+    def announced_path(self) -> Path:
+        """JSONL of what feeds and sitemaps said about each page they listed."""
+        return self.out_dir / "announced.jsonl"
+
+    @property
     def stats_path(self) -> Path:
         """Scrapy stats written when the crawl closes."""
         return self.out_dir / "stats.json"

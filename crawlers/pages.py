@@ -19,6 +19,7 @@ from crawlers.extract import extract_article
 from crawlers.extract.article import Article, PageHints
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import Source
+from crawlers.urls import canonical_url
 from crawlers.warc import ArchiveError, read_response
 from warehouse.batch import write_article_batch
 
@@ -49,8 +50,23 @@ class ExtractResult:
     batch_path: str = ""
 
 
+def announcements(path: Path) -> dict[str, dict[str, Any]]:
+    """Canonical URL -> merged feed/sitemap hints (the first non-empty value of each field wins)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for row in read_fetch_log(path):
+        hints = merged.setdefault(row["url"], {"discovered_via": row.get("via")})
+        for key in ("title", "published_at", "authors"):
+            if row.get(key) and not hints.get(key):
+                hints[key] = row[key]
+    return merged
+
+
 def article_pages(fetch_log: Path) -> list[PageRef]:
-    """The archived HTML article responses (status 200) listed in a fetch log, last fetch wins."""
+    """The archived HTML article responses (status 200) listed in a fetch log, last fetch wins.
+
+    Each page carries the hints its feed or sitemap entries gave (`announced.jsonl` beside the log).
+    """
+    announced = announcements(fetch_log.with_name("announced.jsonl"))
     pages: dict[str, PageRef] = {}
     for row in read_fetch_log(fetch_log):
         if row.get("kind") != "article" or row.get("status") != 200 or not row.get("warc_file"):
@@ -63,7 +79,10 @@ def article_pages(fetch_log: Path) -> list[PageRef]:
             warc_file=row["warc_file"],
             warc_offset=int(row["warc_offset"]),
             warc_length=int(row["warc_length"]),
-            hints=row.get("hints"),
+            hints={
+                **(row.get("hints") or {}),
+                **announced.get(canonical_url(row["url"]), {}),
+            },
         )
     return list(pages.values())
 
@@ -82,11 +101,17 @@ def _hints(data: dict[str, Any] | None) -> PageHints | None:
 def extract_page(page: PageRef, source: Source, max_bytes: int) -> Article | str:
     """Clean one archived page; a string names why it could not be read."""
     try:
-        response = read_response(Path(page.warc_file), page.warc_offset, page.warc_length, max_bytes)
+        response = read_response(
+            Path(page.warc_file), page.warc_offset, page.warc_length, max_bytes
+        )
     except ArchiveError as exc:
         return f"archive: {exc}"
     return extract_article(
-        page.url, response.body, response.fetched_at or datetime.now(UTC), source, _hints(page.hints)
+        page.url,
+        response.body,
+        response.fetched_at or datetime.now(UTC),
+        source,
+        _hints(page.hints),
     )
 
 

@@ -14,10 +14,13 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.web import http
 
+from crawlers.discovery import Link
 from crawlers.job import CrawlJob
+from crawlers.urls import host_of, on_source_domains
 from crawlers.warc import WarcArchive
 
 FETCH_LOG_FIELDS = (
@@ -51,6 +54,7 @@ class CrawlRecorder:
         self.archive = WarcArchive(job.warc_path)
         # Line-buffered: a killed crawl keeps every line written before the kill.
         self._log = open(job.fetch_log_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+        self._announced = open(job.announced_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
 
     def record_response(self, request: Request, response: Response) -> None:
         """Archive a response and log it."""
@@ -99,10 +103,22 @@ class CrawlRecorder:
         row.update(values)
         self._log.write(json.dumps(row, default=str) + "\n")
 
+    def announce(self, url: str, link: Link, via: str) -> None:
+        """Keep what a feed or sitemap said about a page (title, date, authors)."""
+        row = {
+            "url": url,
+            "via": via,
+            "title": link.title,
+            "published_at": link.published_at.isoformat() if link.published_at else None,
+            "authors": list(link.authors),
+        }
+        self._announced.write(json.dumps(row) + "\n")
+
     def close(self) -> None:
-        """Close the archive and the log."""
+        """Close the archive and the logs."""
         self.archive.close()
         self._log.close()
+        self._announced.close()
 
 
 def _kind_from_url(url: str) -> str:
@@ -112,6 +128,31 @@ def _kind_from_url(url: str) -> str:
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+class DomainGuardMiddleware:
+    """Downloader middleware, first in line: refuses hosts outside the source's domains.
+
+    It replaces Scrapy's offsite filter, which lets dont_filter requests (our feeds and re-visits)
+    through and drops off-site redirects at scheduling time without calling the errback, so the
+    refusal would never reach the fetch log.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DomainGuardMiddleware:
+        """Scrapy's factory hook."""
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        """Refuse a request whose host is not one of the source's."""
+        recorder: CrawlRecorder | None = getattr(self.crawler.spider, "recorder", None)
+        if recorder is not None and not on_source_domains(request.url, recorder.job.source):
+            raise IgnoreRequest(
+                f"offsite: host {host_of(request.url)!r} is not one of the source's"
+            )
 
 
 class ArchiveMiddleware:
@@ -134,7 +175,7 @@ class ArchiveMiddleware:
 
 
 def read_fetch_log(path: Path) -> list[dict[str, Any]]:
-    """Read a fetch log, skipping a torn last line left by a killed crawl."""
+    """Read a JSONL log (fetches or announcements), skipping a torn line left by a killed crawl."""
     rows: list[dict[str, Any]] = []
     if not path.exists():
         return rows

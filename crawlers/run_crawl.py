@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m crawlers.run_crawl JOB.json", file=sys.stderr)
         return 2
     job = CrawlJob.load(Path(args[0]))
-    process = CrawlerProcess(scrapy_settings(job), install_root_handler=False)
+    process = CrawlerProcess(scrapy_settings(job))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, job=job)
     process.start()

@@ -38,6 +38,10 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "METAREFRESH_ENABLED": False,
         "MEMUSAGE_ENABLED": True,
         "MEMUSAGE_LIMIT_MB": 768,
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.recorder.ArchiveMiddleware": 950},
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+            "crawlers.recorder.DomainGuardMiddleware": 50,
+            "crawlers.recorder.ArchiveMiddleware": 950,
+        },
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     }

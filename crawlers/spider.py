@@ -44,9 +44,7 @@ class NewsSpider(scrapy.Spider):
         self.known: set[str] = set()
         if job.known_urls_file and job.known_urls_file.exists():
             self.known = set(job.known_urls_file.read_text(encoding="utf-8").split())
-        # canonical URL -> the hints dict riding on its queued request, so that a feed entry seen
-        # after the same link on a section page can still add its title and date
-        self.queued: dict[str, dict[str, Any]] = {}
+        self.queued: set[str] = set()
         self.sitemaps_seen = 0
         self.article_budget = job.source.max_articles
 
@@ -140,10 +138,11 @@ class NewsSpider(scrapy.Spider):
     def _article_requests(self, links: list[Link], via: str) -> Iterable[scrapy.Request]:
         for link in links:
             url = canonical_url(link.url)
-            if url in self.queued:
-                _merge_hints(self.queued[url], link)
-                continue
-            if url in self.known:
+            if via != "section" and (link.title or link.published_at or link.authors):
+                # What a feed or sitemap said about a page is kept whatever the fetch order;
+                # extraction merges it (a section page's link text is no headline).
+                self.recorder.announce(url, link, via)
+            if url in self.queued or url in self.known:
                 continue
             if not on_source_domains(url, self.source) or not passes_patterns(url, self.source):
                 self.crawler.stats.inc_value("geowire/links_filtered")
@@ -152,14 +151,14 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("geowire/links_over_budget")
                 return
             self.article_budget -= 1
-            hints: dict[str, Any] = {"discovered_via": via, "authors": []}
-            _merge_hints(hints, link if via != "section" else Link(url=link.url))
-            self.queued[url] = hints
+            self.queued.add(url)
             yield scrapy.Request(
                 url,
                 callback=self.parse_article,
                 errback=self.on_error,
-                meta={"kind": "article", "hints": hints},
+                # feed and sitemap items first: they carry dates, and are what the outlet calls news
+                priority=-1 if via == "section" else 0,
+                meta={"kind": "article", "hints": {"discovered_via": via}},
             )
 
     def parse_article(self, response: Response) -> None:
@@ -190,15 +189,6 @@ class NewsSpider(scrapy.Spider):
         self.recorder.close()
 
 
-def _merge_hints(hints: dict[str, Any], link: Link) -> None:
-    if link.title and not hints.get("title"):
-        hints["title"] = link.title
-    if link.published_at and not hints.get("published_at"):
-        hints["published_at"] = link.published_at.isoformat()
-    if link.authors and not hints.get("authors"):
-        hints["authors"] = list(link.authors)
-
-
 def _content_type(response: Response) -> str:
     value = response.headers.get(b"Content-Type") or b""
     return value.decode("latin-1").lower()
@@ -221,7 +211,7 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     text = message.lower()
     if "robots.txt" in text:
         return "robots", "forbidden by robots.txt"
-    if "offsite" in text or "filtered offsite" in text:
+    if text.startswith("offsite") or "filtered offsite" in text:
         return "offsite", message
     if "maxsize" in text or "max size" in text or "larger than" in text or "exceed" in text:
         return "too_large", message

@@ -1,0 +1,197 @@
+"""Tier 2: real Scrapy crawls (in a subprocess, as in production) of a local site on loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawlers.crawl import run_crawl
+from crawlers.discovery import parse_feed, parse_sitemap
+from crawlers.job import CrawlJob, CrawlLimits
+from crawlers.pages import article_pages
+from crawlers.recorder import read_fetch_log
+from crawlers.sources import parse_sources
+from crawlers.warc import read_response
+from tests.localsite import Route, serve
+
+ARTICLE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    "<p>NEW DELHI: A long enough paragraph about diplomacy between India and Russia.</p>"
+    "</article></body></html>"
+)
+
+
+def html(title: str) -> Route:
+    return Route(body=ARTICLE.format(title=title).encode())
+
+
+def redirect(location: str) -> Route:
+    return Route(status=301, headers={"Location": location, "Content-Type": "text/html"})
+
+
+def site_routes(base: str) -> dict[str, Route]:
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Demo</title>
+<item><title>Feed headline one</title><link>{base}/news/2026/03/feed-story-about-ties.html?utm_source=rss&amp;utm_medium=x</link>
+<pubDate>Tue, 03 Mar 2026 10:00:00 +0530</pubDate><author>desk@example.com (Asha Rao)</author></item>
+<item><title>Private</title><link>{base}/private/hidden-story-never-fetched.html</link></item>
+<item><title>Elsewhere</title><link>http://127.0.0.10:1/news/offsite-story-not-ours.html</link></item>
+</channel></rss>"""
+    index = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{base}/news-sitemap.xml</loc></sitemap></sitemapindex>"""
+    news = f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>{base}/news/2026/03/sitemap-story-on-trade.html</loc><news:news>
+<news:publication><news:name>Demo</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2026-03-04T08:00:00+01:00</news:publication_date><news:title>Sitemap headline</news:title>
+</news:news></url>
+<url><loc>{base}/news/2026/03/moved-story-about-borders.html</loc></url>
+<url><loc>{base}/news/2026/03/broken-story-server-error.html</loc></url>
+<url><loc>{base}/news/2026/03/redirected-offsite-story.html</loc></url>
+</urlset>"""
+    section = f"""<html><body>
+<a href="/news/2026/03/feed-story-about-ties.html#comments">same story, fragment</a>
+<a href="/news/2026/03/feed-story-about-ties.html?utm_campaign=a">same story, tracking</a>
+<a href="/news/2026/03/section-only-story-on-elections.html">section only</a>
+<a href="/tag/india">a tag page</a><a href="/about">about</a>
+<a href="/private/hidden-story-never-fetched.html">private</a></body></html>"""
+    return {
+        "/robots.txt": Route(
+            body=b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}
+        ),
+        "/feed.xml": Route(body=rss.encode(), headers={"Content-Type": "application/rss+xml"}),
+        "/sitemap.xml": Route(body=index.encode(), headers={"Content-Type": "application/xml"}),
+        "/news-sitemap.xml": Route(body=news.encode(), headers={"Content-Type": "application/xml"}),
+        "/world/": Route(body=section.encode()),
+        "/news/2026/03/feed-story-about-ties.html": html("Feed story"),
+        "/news/2026/03/sitemap-story-on-trade.html": html("Sitemap story"),
+        "/news/2026/03/section-only-story-on-elections.html": html("Section story"),
+        "/news/2026/03/moved-story-about-borders.html": redirect(
+            f"{base}/news/2026/03/new-home-of-border-story.html"
+        ),
+        "/news/2026/03/new-home-of-border-story.html": html("Border story"),
+        "/news/2026/03/broken-story-server-error.html": Route(body=b"oops", status=500),
+        "/news/2026/03/redirected-offsite-story.html": redirect(
+            "http://127.0.0.10:1/news/2026/03/elsewhere.html"
+        ),
+        "/private/hidden-story-never-fetched.html": html("Private"),
+    }
+
+
+def make_job(tmp_path: Path, base: str, **source_keys: str) -> CrawlJob:
+    extra = "".join(f"{k} = {v}\n" for k, v in source_keys.items())
+    source = parse_sources(
+        f"""[[source]]
+name = "local"
+homepage = "{base}/"
+country = "IN"
+language = "en"
+feeds = ["{base}/feed.xml"]
+sitemaps = ["{base}/sitemap.xml"]
+sections = ["{base}/world/"]
+{extra}"""
+    )[0]
+    return CrawlJob(
+        run_id="r1",
+        source=source,
+        out_dir=tmp_path / "run",
+        warc_path=tmp_path / "warc" / "r1-local.warc.gz",
+        limits=CrawlLimits(polite=False, crawl_timeout_s=60, retry_times=1),
+    )
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory):
+    tmp_path = tmp_path_factory.mktemp("crawl")
+    with serve({}, host="127.0.0.9") as site:
+        site.routes.update(site_routes(site.base_url))
+        job = make_job(tmp_path, site.base_url)
+        result = run_crawl(job)
+        yield site, job, result, read_fetch_log(job.fetch_log_path)
+
+
+def test_crawl_fetches_each_article_once_from_every_discovery_kind(crawled) -> None:
+    site, _job, result, _rows = crawled
+    assert result.status == "partial"  # the 500 and the off-site redirect are failures
+    for path in (
+        "/news/2026/03/feed-story-about-ties.html",
+        "/news/2026/03/sitemap-story-on-trade.html",
+        "/news/2026/03/section-only-story-on-elections.html",
+        "/news/2026/03/new-home-of-border-story.html",
+    ):
+        assert site.hits(path) == 1, path
+    # the feed URL's tracking parameters and the section's fragment were canonicalised away
+    assert not [p for _, p, _ in site.requests if "utm_" in p or "#" in p]
+
+
+def test_robots_txt_is_obeyed_and_logged(crawled) -> None:
+    site, _job, _result, rows = crawled
+    assert site.hits("/private/hidden-story-never-fetched.html") == 0
+    blocked = [r for r in rows if r["url"].endswith("/private/hidden-story-never-fetched.html")]
+    assert blocked and all(r["error_kind"] == "robots" for r in blocked)
+
+
+def test_failures_are_recorded_with_a_reason(crawled) -> None:
+    site, _job, result, rows = crawled
+    server_errors = [r for r in rows if r["url"].endswith("broken-story-server-error.html")]
+    assert [r["status"] for r in server_errors] == [500, 500]  # first try + one retry
+    offsite = [r for r in rows if r["error_kind"] == "offsite"]
+    assert offsite, "a redirect to another host must be refused and logged"
+    assert "http_500" in result.failures
+
+
+def test_feed_and_news_sitemap_hints_reach_extraction(crawled) -> None:
+    _site, job, _result, _rows = crawled
+    by_path = {page.url.split("/")[-1]: page for page in article_pages(job.fetch_log_path)}
+    feed_hints = by_path["feed-story-about-ties.html"].hints
+    assert feed_hints["title"] == "Feed headline one"
+    assert feed_hints["published_at"].startswith("2026-03-03T04:30:00")
+    assert feed_hints["authors"] == ["Asha Rao"]
+    sitemap_hints = by_path["sitemap-story-on-trade.html"].hints
+    assert sitemap_hints["title"] == "Sitemap headline"
+    assert sitemap_hints["published_at"].startswith("2026-03-04T07:00:00")
+    section_hints = by_path["section-only-story-on-elections.html"].hints
+    assert section_hints == {"discovered_via": "section"}
+
+
+def test_every_response_is_archived_and_readable(crawled) -> None:
+    _site, job, _result, rows = crawled
+    pages = article_pages(job.fetch_log_path)
+    assert len(pages) == 4
+    for page in pages:
+        response = read_response(Path(page.warc_file), page.warc_offset, page.warc_length, 10**6)
+        assert response.url == page.url
+        assert b"<article>" in response.body
+    archived = [r for r in rows if r.get("warc_file")]
+    assert {r["kind"] for r in archived} >= {"robots", "feed", "sitemap", "section", "article"}
+
+
+def test_known_urls_are_not_fetched_again(tmp_path: Path) -> None:
+    with serve({}, host="127.0.0.9") as site:
+        site.routes.update(site_routes(site.base_url))
+        job = make_job(tmp_path, site.base_url)
+        known = tmp_path / "known.txt"
+        known.write_text(f"{site.base_url}/news/2026/03/sitemap-story-on-trade.html\n")
+        job = CrawlJob(**{**job.__dict__, "known_urls_file": known})
+        run_crawl(job)
+        assert site.hits("/news/2026/03/sitemap-story-on-trade.html") == 0
+        assert site.hits("/news/2026/03/section-only-story-on-elections.html") == 1
+
+
+def test_unreachable_source_fails_with_one_clear_message(tmp_path: Path) -> None:
+    # Nothing listens on port 1 of this loopback address: every request is refused.
+    job = make_job(tmp_path, "http://127.0.0.11:1")
+    result = run_crawl(job)
+    assert result.status == "failed"
+    assert result.pages_fetched == 0
+    assert "refused" in result.message or "connection" in result.message.lower()
+
+
+def test_discovery_parsers_survive_truncated_documents() -> None:
+    truncated = b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>A</title><link>http://x.test/a-story-here</link></item><item><title>B'
+    feed = parse_feed(truncated)
+    assert [link.url for link in feed.links] == ["http://x.test/a-story-here"]
+    assert feed.error
+    sitemap = parse_sitemap(b"<urlset><url><loc>http://x.test/a</loc></url><url><loc>http://x")
+    assert [link.url for link in sitemap.links] == ["http://x.test/a"]
+    assert parse_sitemap(b"").error
