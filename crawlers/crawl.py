@@ -16,6 +16,8 @@ from crawlers.recorder import read_fetch_log
 
 # Grace period on top of Scrapy's own CLOSESPIDER_TIMEOUT before the process tree is killed.
 KILL_GRACE_S = 60.0
+# Error kinds that are the crawler's own choices; logged, but not counted as failures.
+POLICY_SKIPS = frozenset({"robots"})
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class CrawlResult:
     """The outcome of one source's crawl."""
 
     source: str
-    status: str  # "ok", "partial" (some failures) or "failed" (nothing usable fetched)
+    status: str  # "completed", "partial" (some failures) or "failed" (nothing usable fetched)
     pages_fetched: int
     articles_fetched: int
     not_modified: int
@@ -70,6 +72,8 @@ def judge(job: CrawlJob, exit_code: int = 0, killed_after: float | None = None) 
     for row in rows:
         kind = row.get("error_kind")
         status = row.get("status")
+        if kind in POLICY_SKIPS:
+            continue  # obeying robots.txt is the crawl working as intended, not failing
         if kind is None and status is not None and status >= 400:
             kind = f"http_{status}"
         if kind:
@@ -89,7 +93,7 @@ def judge(job: CrawlJob, exit_code: int = 0, killed_after: float | None = None) 
     elif failures:
         status = "partial"
     else:
-        status = "ok"
+        status = "completed"
     return CrawlResult(
         source=job.source.name,
         status=status,

@@ -30,6 +30,7 @@ from flows.settings import (
 from flows.stages import SourceOutcome
 from warehouse import load as loader
 from warehouse.checks import CheckFailure
+from warehouse.db import WarehouseLockedError
 
 
 class ChecksFailed(RuntimeError):
@@ -92,15 +93,42 @@ def check_warehouse(settings: RunSettings) -> list[CheckFailure]:
     return stages.check(settings)
 
 
+def _extract_and_load(
+    settings: RunSettings, directory: Path, run_id: str, source: Source
+) -> SourceOutcome:
+    """Extract and load one crawled source; a failure here is that source's alone."""
+    try:
+        extract_pages(settings, directory, source)
+        return load_articles(settings, directory, run_id, source)
+    except WarehouseLockedError:
+        raise  # every later source would wait for the same lock: stop, keep the batches
+    except Exception as exc:  # one source's bad batch must not stop the others
+        get_run_logger().error("%s: extract/load failed: %s", source.name, exc)
+        outcome = SourceOutcome(
+            source=source.name, status="failed", failures=1, message=str(exc)[:300]
+        )
+        loader.record_run_source(
+            settings.db_path,
+            run_id,
+            source.name,
+            status="failed",
+            failures=1,
+            error=outcome.message,
+            lock_timeout_s=settings.lock_timeout_s,
+        )
+        return outcome
+
+
 def _finish_pending(settings: RunSettings, run_id: str) -> list[SourceOutcome]:
     logger = get_run_logger()
     outcomes = []
     for directory in stages.pending_work(settings, run_id):
         source = CrawlJob.load(directory / "job.json").source
         logger.warning("finishing %s left by an interrupted run", directory)
-        if not (directory / stages.BATCH).exists():
-            extract_pages(settings, directory, source)
-        outcomes.append(load_articles(settings, directory, run_id, source))
+        if (directory / stages.BATCH).exists():
+            outcomes.append(load_articles(settings, directory, run_id, source))
+        else:
+            outcomes.append(_extract_and_load(settings, directory, run_id, source))
     return outcomes
 
 
@@ -158,9 +186,9 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             for future in as_completed(futures):
                 result: CrawlResult = future.result()
                 source = by_name[result.source]
-                directory = jobs[source.name].out_dir
-                extract_pages(settings, directory, source)
-                summary.outcomes.append(load_articles(settings, directory, run_id, source))
+                summary.outcomes.append(
+                    _extract_and_load(settings, jobs[source.name].out_dir, run_id, source)
+                )
         failures = check_warehouse(settings)
         summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
     except BaseException as exc:

@@ -131,7 +131,7 @@ def load(settings: RunSettings, directory: Path, run_id: str, source: Source) ->
     crawl_info = _read_json(directory / CRAWLED)
     outcome = SourceOutcome(
         source=source.name,
-        status=crawl_info.get("status", "resumed"),
+        status=crawl_info.get("status", "partial"),
         pages_fetched=crawl_info.get("pages_fetched", 0),
         articles_fetched=crawl_info.get("articles_fetched", 0),
         articles_new=counts.new,

@@ -49,7 +49,7 @@ def site_routes(base: str) -> dict[str, Route]:
 <url><loc>{base}/news/2026/03/broken-story-server-error.html</loc></url>
 <url><loc>{base}/news/2026/03/redirected-offsite-story.html</loc></url>
 </urlset>"""
-    section = f"""<html><body>
+    section = """<html><body>
 <a href="/news/2026/03/feed-story-about-ties.html#comments">same story, fragment</a>
 <a href="/news/2026/03/feed-story-about-ties.html?utm_campaign=a">same story, tracking</a>
 <a href="/news/2026/03/section-only-story-on-elections.html">section only</a>
@@ -132,7 +132,7 @@ def test_robots_txt_is_obeyed_and_logged(crawled) -> None:
 
 
 def test_failures_are_recorded_with_a_reason(crawled) -> None:
-    site, _job, result, rows = crawled
+    _site, _job, result, rows = crawled
     server_errors = [r for r in rows if r["url"].endswith("broken-story-server-error.html")]
     assert [r["status"] for r in server_errors] == [500, 500]  # first try + one retry
     offsite = [r for r in rows if r["error_kind"] == "offsite"]
