@@ -29,7 +29,7 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, console: Console, csv_out
     try:
         cursor = con.execute(sql)
     except duckdb.Error as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        Console(stderr=True).print(f"error: {exc}", markup=False, highlight=False)
         return 1
     if cursor.description is None:
         return 0
