@@ -36,8 +36,21 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "RETRY_TIMES": limits.retry_times,
         "REDIRECT_MAX_TIMES": 5,
         "METAREFRESH_ENABLED": False,
-        "MEMUSAGE_ENABLED": True,
-        "MEMUSAGE_LIMIT_MB": 768,
+        # Scrapy's memory guard reads ru_maxrss, which Linux carries over from the parent process
+        # (the flow) into this one: it would stop crawls for memory they never used. Memory here
+        # is bounded instead by page size x concurrency and the per-source article budget.
+        "MEMUSAGE_ENABLED": False,
+        # A host that does not resolve will not resolve a second later: fail the source at once.
+        "RETRY_EXCEPTIONS": [
+            "scrapy.exceptions.DownloadConnectionRefusedError",
+            "scrapy.exceptions.DownloadFailedError",
+            "scrapy.exceptions.DownloadTimeoutError",
+            "scrapy.exceptions.ResponseDataLossError",
+            "twisted.internet.error.ConnectionDone",
+            "twisted.internet.error.ConnectError",
+            "twisted.internet.error.ConnectionLost",
+            OSError,
+        ],
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawlers.recorder.DomainGuardMiddleware": 50,

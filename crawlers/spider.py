@@ -11,6 +11,11 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -202,11 +207,11 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     """Map a Twisted/Scrapy failure to (error_kind, one-line message)."""
     value = failure.value
     message = str(value) or type(value).__name__
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns", f"DNS lookup failed (no network?): {message}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout", f"timed out: {message}"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection", f"connection refused: {message}"
     text = message.lower()
     if "robots.txt" in text:

@@ -31,6 +31,7 @@ from flows.stages import SourceOutcome
 from warehouse import load as loader
 from warehouse.checks import CheckFailure
 from warehouse.db import WarehouseLockedError
+from warehouse.search import refresh_search_index
 
 
 class ChecksFailed(RuntimeError):
@@ -89,7 +90,8 @@ def load_articles(
 
 @task(name="check-warehouse", cache_policy=NO_CACHE)
 def check_warehouse(settings: RunSettings) -> list[CheckFailure]:
-    """Run the data checks."""
+    """Bring the search index up to date, then run the data checks."""
+    refresh_search_index(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
     return stages.check(settings)
 
 

@@ -1,1 +1,1 @@
-"""geowire package."""
+"""The DuckDB warehouse: schema, loads, incremental crawl state, checks, views and search."""

@@ -1,0 +1,107 @@
+"""What the crawler needs from the warehouse before a run, returned as plain data.
+
+Reads use short read-only connections; a warehouse that does not exist yet means "nothing known".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from warehouse.db import as_utc, connect, utc_naive
+
+REVISIT_SCHEDULE: tuple[timedelta, ...] = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(hours=24),
+    timedelta(days=7),
+)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """An article already in the warehouse (datetimes timezone-aware UTC)."""
+
+    article_id: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    content_hash: str
+    version: int
+
+
+def known_article_urls(
+    db_path: str | Path, source: str, *, lock_timeout_s: float = 60.0
+) -> dict[str, KnownArticle]:
+    """Canonical URL -> what is known about it, for one source."""
+    if not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            "SELECT canonical_url, article_id, first_seen_at, last_seen_at, content_hash, version"
+            " FROM articles WHERE source = ?",
+            [source],
+        ).fetchall()
+    return {
+        url: KnownArticle(
+            article_id=article_id,
+            first_seen_at=as_utc(first) or first,
+            last_seen_at=as_utc(last) or last,
+            content_hash=content_hash,
+            version=version,
+        )
+        for url, article_id, first, last, content_hash, version in rows
+    }
+
+
+def due_for_revisit(
+    db_path: str | Path,
+    source: str,
+    now: datetime,
+    schedule: Sequence[timedelta] = REVISIT_SCHEDULE,
+    *,
+    lock_timeout_s: float = 60.0,
+) -> list[str]:
+    """URLs to fetch again: first seen at t, due at each t+step <= now not fetched since then.
+
+    Most overdue (earliest missed visit) first. Returns the URL last fetched, which is known to
+    work, rather than the canonical URL.
+    """
+    if not Path(db_path).exists() or not schedule:
+        return []
+    steps_us = [int(step.total_seconds() * 1_000_000) for step in schedule]
+    with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            """
+            WITH steps AS (SELECT unnest($steps::BIGINT[]) AS step_us)
+            SELECT a.url
+            FROM articles a CROSS JOIN steps s
+            WHERE a.source = $source
+              AND a.first_seen_at + to_microseconds(s.step_us) <= $now
+              AND a.first_seen_at + to_microseconds(s.step_us) > a.last_seen_at
+            GROUP BY a.url
+            ORDER BY min(a.first_seen_at + to_microseconds(s.step_us)), a.url
+            """,
+            {"steps": steps_us, "source": source, "now": utc_naive(now)},
+        ).fetchall()
+    return [url for (url,) in rows]
+
+
+def feed_validators(
+    db_path: str | Path, urls: Iterable[str], *, lock_timeout_s: float = 60.0
+) -> dict[str, dict[str, str | None]]:
+    """Feed/sitemap URL -> {etag, last_modified, content_hash} for conditional requests."""
+    wanted = sorted(set(urls))
+    if not wanted or not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            "SELECT url, etag, last_modified, content_hash FROM feed_state"
+            " WHERE url IN (SELECT unnest(?::VARCHAR[]))",
+            [wanted],
+        ).fetchall()
+    return {
+        url: {"etag": etag, "last_modified": last_modified, "content_hash": content_hash}
+        for url, etag, last_modified, content_hash in rows
+    }

@@ -1,0 +1,10 @@
+-- Staging: fetch attempts with an outcome class.
+CREATE OR REPLACE VIEW stg_fetches AS
+SELECT
+    f.*,
+    CASE
+        WHEN f.error IS NULL AND f.status BETWEEN 200 AND 399 THEN 'ok'
+        ELSE 'failed'
+    END AS outcome,
+    CAST(f.fetched_at AS DATE) AS day
+FROM fetches f;
