@@ -29,7 +29,13 @@ from twisted.python.failure import Failure
 from crawlers.discovery import Link, parse_feed, parse_sitemap, section_links
 from crawlers.job import CrawlJob
 from crawlers.recorder import CrawlRecorder
-from crawlers.urls import canonical_url, looks_like_article, on_source_domains, passes_patterns
+from crawlers.urls import (
+    canonical_url,
+    host_of,
+    looks_like_article,
+    on_source_domains,
+    passes_patterns,
+)
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
@@ -208,7 +214,8 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     value = failure.value
     message = str(value) or type(value).__name__
     if failure.check(DNSLookupError, CannotResolveHostError):
-        return "dns", f"DNS lookup failed (no network?): {message}"
+        host = host_of(failure.request.url) if hasattr(failure, "request") else ""  # type: ignore[attr-defined]
+        return "dns", f"DNS lookup failed for {host or 'the host'} (no network?)"
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timeout", f"timed out: {message}"
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,13 @@ DEMO_QUERIES: tuple[tuple[str, str], ...] = (
 
 def print_summary(summary: Any, console: Console | None = None) -> None:
     """Print a run summary (one row per source, failures explained)."""
-    console = console or Console()
+    # Not a terminal (CI, cron, Prefect worker logs): wide lines beat a table wrapped at 80 columns.
+    console = console or Console(width=None if sys.stdout.isatty() else 200)
     table = Table(title=f"geowire run {summary.run_id}")
-    for column in ("source", "status", "pages", "new", "updated", "unchanged", "failures", "note"):
-        table.add_column(column, justify="right" if column in ("pages", "new") else "left")
+    for column in ("source", "status", "pages", "new", "updated", "unchanged", "failures"):
+        numeric = column not in ("source", "status")
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
+    table.add_column("note", overflow="ellipsis", no_wrap=True, max_width=90)
     for outcome in [*summary.resumed, *summary.outcomes]:
         table.add_row(
             outcome.source,

@@ -195,3 +195,11 @@ def test_discovery_parsers_survive_truncated_documents() -> None:
     sitemap = parse_sitemap(b"<urlset><url><loc>http://x.test/a</loc></url><url><loc>http://x")
     assert [link.url for link in sitemap.links] == ["http://x.test/a"]
     assert parse_sitemap(b"").error
+
+
+def test_unresolvable_host_fails_fast_with_a_dns_message(tmp_path: Path) -> None:
+    # .invalid never resolves (RFC 6761): the offline case of a real outlet.
+    job = make_job(tmp_path, "http://news.invalid")
+    result = run_crawl(job)
+    assert result.status == "failed"
+    assert result.message.startswith("DNS lookup failed for news.invalid (no network?)")

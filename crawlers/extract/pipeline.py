@@ -1,0 +1,295 @@
+"""`extract_article`: decode, parse once, run trafilatura, clean, pick metadata, judge the page."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import py3langid
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from crawlers.extract.article import Article, PageHints
+from crawlers.extract.boilerplate import clean_lines
+from crawlers.extract.decode import NotHtml, decode_html
+from crawlers.extract.fields import (
+    choose_title,
+    clean_authors,
+    fold,
+    language_code,
+    parse_datetime,
+    site_name_variants,
+    split_tags,
+    tidy,
+)
+from crawlers.extract.quality import judge_page
+from crawlers.extract.structured import PageMeta, read_page_meta
+from crawlers.sources import Source
+from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
+
+EXTRACTOR_VERSION = "2026.11.1"
+
+# Pages above this are cut before parsing: no article needs 8 MB of markup and lxml time grows with it.
+MAX_HTML_CHARS = 8_000_000
+# Above this, trafilatura's fallback extractors (readability, jusText) cost seconds per page:
+# use its fast mode so one giant page cannot stall a batch.
+FAST_MODE_CHARS = 1_500_000
+SHORT_TEXT_FOR_LANGID = 200
+LANGID_CHARS = 2000  # enough for a confident answer; the classifier's cost grows with length
+LOGGER = logging.getLogger(__name__)
+BYLINE_LINE = re.compile(r"^\s*(by|par|von|por|door|di|written by)\s+\S", re.IGNORECASE)
+
+
+def extract_article(
+    url: str,
+    html: bytes | str,
+    fetched_at: datetime,
+    source: Source,
+    hints: PageHints | None = None,
+) -> Article:
+    """Extract one cleaned article from a fetched page; never raises, flags non-articles."""
+    hints = hints or PageHints()
+    fetched_at = (
+        fetched_at.replace(tzinfo=UTC) if fetched_at.tzinfo is None else fetched_at.astimezone(UTC)
+    )
+    try:
+        return _extract(url, html, fetched_at, source, hints)
+    except Exception as exc:  # hostile pages must never stop a batch; the flag says what happened
+        LOGGER.warning("extraction failed for %s: %r", url, exc)
+        return _empty(url, fetched_at, source, hints, [f"not_article:error:{type(exc).__name__}"])
+
+
+def _empty(
+    url: str, fetched_at: datetime, source: Source, hints: PageHints, flags: list[str]
+) -> Article:
+    canonical = canonical_url(url)
+    title = tidy(hints.title)
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        article_id=article_key(canonical),
+        source=source.name,
+        title=title,
+        authors=clean_authors(hints.authors),
+        published_at=parse_datetime(hints.published_at, fetched_at),
+        modified_at=None,
+        language=None,
+        text="",
+        word_count=0,
+        tags=[],
+        description=None,
+        content_hash=content_hash(title, ""),
+        fetched_at=fetched_at,
+        is_article=False,
+        quality_flags=flags,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _extract(
+    url: str, html: bytes | str, fetched_at: datetime, source: Source, hints: PageHints
+) -> Article:
+    try:
+        markup = decode_html(html)
+    except NotHtml as exc:
+        return _empty(url, fetched_at, source, hints, [f"not_article:{exc.reason}"])
+    flags: list[str] = []
+    if len(markup) > MAX_HTML_CHARS:
+        markup = markup[:MAX_HTML_CHARS]
+        flags.append("input_truncated")
+    tree = load_html(markup)
+    if tree is None:
+        return _empty(url, fetched_at, source, hints, [*flags, "not_article:unparseable"])
+    meta = read_page_meta(tree)
+    fast = len(markup) > FAST_MODE_CHARS
+    if fast:
+        flags.append("large_page")
+    doc = _trafilatura(tree, url, fetched_at, source, fast=fast)
+    raw_text = (doc.text if doc is not None else "") or ""
+
+    cleaned = clean_lines(raw_text)
+    text = cleaned.text
+    extra_words = _body_words(meta.article_body)
+    if extra_words and extra_words > 1.5 * len(text.split()) + 50:
+        # trafilatura lost part of the body: ask its recall mode once and keep what is longer
+        second = _trafilatura(tree, url, fetched_at, source, fast=fast, favor_recall=True)
+        if second is not None and second.text:
+            retry = clean_lines(second.text)
+            if len(retry.text) > len(text) * 1.2:
+                cleaned, text = retry, retry.text
+                flags.append("recall_retry")
+
+    sites = site_name_variants(
+        (meta.site_name, getattr(doc, "sitename", None), source.name), host_of(url)
+    )
+    title = choose_title(
+        (meta.headline, meta.og_title, getattr(doc, "title", None), meta.html_title, hints.title),
+        sites,
+        h1s=meta.h1s,
+        h2s=meta.h2s,
+    )
+    text = _drop_leading_title(text, title)
+
+    authors = _authors(meta, doc, hints, sites)
+    text = _drop_byline(text, authors)
+
+    published = _published(meta, doc, hints, fetched_at)
+    modified = _first_date(meta.modified, fetched_at)
+
+    tags = split_tags(meta.keywords) or split_tags(getattr(doc, "tags", None) or [])
+    language = _language(text, meta, source)
+    description = tidy(meta.description) or tidy(getattr(doc, "description", None))
+    words = len(text.split())
+
+    flags.extend(
+        judge_page(
+            url=url,
+            tree=tree,
+            meta=meta,
+            text=text,
+            raw_text=raw_text,
+            removed=cleaned.removed,
+            word_count=words,
+        )
+    )
+    if extra_words and extra_words > 1.5 * words + 50:
+        flags.append("probably_truncated")
+    if meta.accessible_for_free is False:
+        flags.append("paywalled")
+    is_article = not any(f.startswith("not_article") for f in flags)
+    canonical = _canonical(url, meta, source)
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        article_id=article_key(canonical),
+        source=source.name,
+        title=title,
+        authors=authors,
+        published_at=published,
+        modified_at=modified,
+        language=language,
+        text=text,
+        word_count=words,
+        tags=tags,
+        description=description,
+        content_hash=content_hash(title, text),
+        fetched_at=fetched_at,
+        is_article=is_article,
+        quality_flags=flags,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _trafilatura(
+    tree: HtmlElement,
+    url: str,
+    fetched_at: datetime,
+    source: Source,
+    fast: bool = False,
+    favor_recall: bool = False,
+) -> Any:
+    return bare_extraction(
+        tree,
+        url=url,
+        fast=fast,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_recall=favor_recall,
+        prune_xpath=list(source.prune_xpaths) or None,
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            # the fetch time, not the clock: re-extraction of an old page gives the same answer
+            "max_date": (fetched_at + timedelta(days=1)).strftime("%Y-%m-%d"),
+        },
+    )
+
+
+def _authors(meta: PageMeta, doc: Any, hints: PageHints, sites: set[str]) -> list[str]:
+    """People named by structured data first, then meta tags, trafilatura, visible bylines;
+    organisations only when no person is named. The outlet itself is not an author."""
+    traf = [doc.author.replace(";", ",")] if doc is not None and doc.author else []
+    for values in (meta.authors, meta.meta_authors, traf, meta.byline_authors):
+        authors = [a for a in clean_authors(values) if fold(a) not in sites]
+        if authors:
+            return authors
+    return clean_authors(meta.org_authors) or clean_authors(hints.authors)
+
+
+def _body_words(body: str | None) -> int:
+    return len(body.split()) if body else 0
+
+
+def _drop_leading_title(text: str, title: str | None) -> str:
+    if not title or not text:
+        return text
+    first, _, rest = text.partition("\n")
+    return rest if fold(first) == fold(title) else text
+
+
+def _drop_byline(text: str, authors: list[str]) -> str:
+    """The "By Jane Doe" line at the top repeats the authors field; it is not body text."""
+    if not authors or not text:
+        return text
+    lines = text.split("\n")
+    known = {fold(a) for a in authors}
+    for index, line in enumerate(lines[:3]):
+        if len(line) <= 120 and BYLINE_LINE.match(line):
+            names = clean_authors([line])
+            if names and {fold(n) for n in names} <= known:
+                return "\n".join(lines[:index] + lines[index + 1 :])
+    return text
+
+
+def _published(meta: PageMeta, doc: Any, hints: PageHints, fetched_at: datetime) -> datetime | None:
+    """Declared dates first, then the date printed by the headline, then htmldate's (day only,
+    made precise by the feed's time when both agree on the day), then the feed's."""
+    published = _first_date(meta.published, fetched_at) or _first_date(
+        meta.visible_dates, fetched_at
+    )
+    if published is not None:
+        return published
+    hinted = parse_datetime(hints.published_at, fetched_at)
+    found = parse_datetime(doc.date, fetched_at) if doc is not None else None
+    if found is not None:
+        return hinted if hinted is not None and hinted.date() == found.date() else found
+    return _first_date(meta.visible_updated, fetched_at) or hinted
+
+
+def _first_date(values: list[str], fetched_at: datetime) -> datetime | None:
+    for value in values:
+        parsed = parse_datetime(value, fetched_at)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _language(text: str, meta: PageMeta, source: Source) -> str | None:
+    declared = language_code(meta.declared_language)
+    if len(text) < SHORT_TEXT_FOR_LANGID:
+        return declared or source.language
+    code, _ = py3langid.classify(text[:LANGID_CHARS])
+    return str(code)
+
+
+def _canonical(url: str, meta: PageMeta, source: Source) -> str:
+    for candidate in meta.canonical:
+        if not candidate or not candidate.strip():
+            continue
+        absolute = canonical_url(candidate, base=url)
+        if absolute.startswith(("http://", "https://")) and (
+            on_source_domains(absolute, source) or host_of(absolute) == host_of(url)
+        ):
+            return absolute
+    return canonical_url(url)
+
+
+def content_hash(title: str | None, text: str) -> str:
+    """sha256 of the case- and whitespace-normalised title and text (stable across re-extraction)."""
+    normal = " ".join(f"{title or ''}\n{text}".lower().split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
