@@ -52,6 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(serve)
     serve.add_argument("--cron", default="0 2 * * *", help="schedule, UTC (default 02:00)")
 
+    pending = commands.add_parser(
+        "load-pending", help="load batches an interrupted or lock-blocked run left on disk"
+    )
+    pending.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    pending.add_argument("--data-dir", type=Path, help="archive and work files (default: DB-data/)")
+    pending.add_argument(
+        "--lock-timeout", type=float, default=300.0, help="seconds to wait for the database"
+    )
+
     sql = commands.add_parser("sql", help="query the warehouse (interactive without a query)")
     sql.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
@@ -79,6 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     prefect_environment()
     from crawlers.sources import ConfigError
+    from flows.runlock import RunLockedError
     from flows.settings import SetupError
     from warehouse.db import WarehouseError
 
@@ -91,9 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_serve(args)
         if args.command == "sql":
             return command_sql(args)
-    except (ConfigError, SetupError, WarehouseError) as exc:
+        if args.command == "load-pending":
+            return command_load_pending(args)
+    except (ConfigError, SetupError) as exc:
         print(f"geowire: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, ConfigError | SetupError) else EXIT_FAILED
+        return EXIT_FAILED if isinstance(exc, RunLockedError) else EXIT_USAGE
+    except WarehouseError as exc:
+        print(f"geowire: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("geowire: interrupted", file=sys.stderr)
         return 130
@@ -123,14 +138,16 @@ def _flow_parameters(args: argparse.Namespace, polite: bool = True) -> dict[str,
     }
 
 
-def _run_flow(parameters: dict[str, Any]) -> Any:
-    from flows.ingest import ChecksFailed, ingest
+def _run_flow(parameters: dict[str, Any], flow_name: str = "ingest") -> Any:
+    from flows import ingest as flows
 
     try:
-        return ingest(**parameters)
-    except ChecksFailed as exc:
+        return getattr(flows, flow_name)(**parameters)
+    except flows.ChecksFailed as exc:
         print(f"geowire: run finished but {exc}", file=sys.stderr)
-        return None
+    except flows.LoadsDeferred as exc:
+        print(f"geowire: error: {exc}", file=sys.stderr)
+    return None
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -147,13 +164,12 @@ def command_run(args: argparse.Namespace) -> int:
 
 def command_demo(args: argparse.Namespace) -> int:
     """`geowire demo`: serve the demo outlets on loopback and run the real flow against them."""
-    from crawlers.demo import start_demo_sites
     from flows.report import print_demo_queries, print_summary
     from flows.settings import default_data_dir, ensure_writable_dir
 
     data_dir = args.data_dir or default_data_dir(args.db)
     ensure_writable_dir(data_dir, "data directory")
-    with start_demo_sites() as demo:
+    with _start_demo() as demo:
         sources = data_dir / "demo-sources.toml"
         sources.write_text(demo.sources_toml(), encoding="utf-8")
         print(f"demo outlets: {', '.join(o.base_url for o in demo.outlets)}")
@@ -165,6 +181,20 @@ def command_demo(args: argparse.Namespace) -> int:
     print_summary(summary)
     print_demo_queries(args.db)
     return EXIT_OK
+
+
+DEMO_PORT = 8808
+
+
+def _start_demo() -> Any:
+    """The demo outlets on a fixed port, so a second `geowire demo` sees the same URLs."""
+    from crawlers.demo import start_demo_sites
+
+    try:
+        return start_demo_sites(port=DEMO_PORT)
+    except OSError:
+        print(f"port {DEMO_PORT} is busy; serving the demo on a free port instead", file=sys.stderr)
+        return start_demo_sites()
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -179,6 +209,22 @@ def command_serve(args: argparse.Namespace) -> int:
         parameters=_flow_parameters(args),
         pause_on_shutdown=False,
     )
+    return EXIT_OK
+
+
+def command_load_pending(args: argparse.Namespace) -> int:
+    """`geowire load-pending`: load what earlier runs crawled but could not load."""
+    parameters = {
+        "db_path": str(args.db),
+        "data_dir": str(args.data_dir) if args.data_dir else None,
+        "lock_timeout_s": args.lock_timeout,
+    }
+    summary = _run_flow(parameters, flow_name="load_pending")
+    if summary is None:
+        return EXIT_FAILED
+    from flows.report import print_summary
+
+    print_summary(summary)
     return EXIT_OK
 
 

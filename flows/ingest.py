@@ -7,6 +7,7 @@ task retries. Work left by an earlier, killed run is finished first.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from crawlers.job import CrawlJob, CrawlLimits
 from crawlers.pages import ExtractResult
 from crawlers.sources import Source, load_sources
 from flows import stages
+from flows.runlock import run_lock
 from flows.settings import (
     RunSettings,
     default_data_dir,
@@ -29,13 +31,18 @@ from flows.settings import (
 )
 from flows.stages import SourceOutcome
 from warehouse import load as loader
+from warehouse import state
 from warehouse.checks import CheckFailure
-from warehouse.db import WarehouseLockedError
+from warehouse.db import WarehouseError, WarehouseLockedError
 from warehouse.search import refresh_search_index
 
 
 class ChecksFailed(RuntimeError):
     """Data checks found bad rows after the load; the message lists them."""
+
+
+class LoadsDeferred(RuntimeError):
+    """The database stayed locked past the bound; the crawled batches wait on disk."""
 
 
 @dataclass
@@ -47,6 +54,9 @@ class RunSummary:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     resumed: list[SourceOutcome] = field(default_factory=list)
     check_failures: list[str] = field(default_factory=list)
+    interrupted: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    locked_message: str = ""
 
     @property
     def totals(self) -> dict[str, int]:
@@ -100,10 +110,11 @@ def _extract_and_load(
 ) -> SourceOutcome:
     """Extract and load one crawled source; a failure here is that source's alone."""
     try:
-        extract_pages(settings, directory, source)
+        if not (directory / stages.BATCH).exists():
+            extract_pages(settings, directory, source)
         return load_articles(settings, directory, run_id, source)
     except WarehouseLockedError:
-        raise  # every later source would wait for the same lock: stop, keep the batches
+        raise  # the caller defers this and every later load; the batch stays on disk
     except Exception as exc:  # one source's bad batch must not stop the others
         get_run_logger().error("%s: extract/load failed: %s", source.name, exc)
         outcome = SourceOutcome(
@@ -121,17 +132,69 @@ def _extract_and_load(
         return outcome
 
 
-def _finish_pending(settings: RunSettings, run_id: str) -> list[SourceOutcome]:
-    logger = get_run_logger()
+class _Loader:
+    """Loads batches one at a time; after one lock timeout, defers the rest instead of waiting again."""
+
+    def __init__(self, settings: RunSettings, summary: RunSummary) -> None:
+        self.settings = settings
+        self.summary = summary
+        self.locked_message = ""
+
+    def __call__(self, directory: Path, run_id: str, source: Source) -> SourceOutcome | None:
+        if not self.locked_message:
+            try:
+                return _extract_and_load(self.settings, directory, run_id, source)
+            except WarehouseLockedError as exc:
+                self.locked_message = str(exc)
+                get_run_logger().error("load deferred: %s", exc)
+        if not (directory / stages.BATCH).exists():
+            extract_pages(self.settings, directory, source)  # keep the cleaned batch ready
+        self.summary.deferred.append(str(directory))
+        return None
+
+
+def _finish_pending(settings: RunSettings, load: _Loader) -> list[SourceOutcome]:
+    """Load what interrupted or lock-blocked runs left, under their own run ids."""
     outcomes = []
-    for directory in stages.pending_work(settings, run_id):
+    for directory in stages.pending_work(settings, load.summary.run_id):
         source = CrawlJob.load(directory / "job.json").source
-        logger.warning("finishing %s left by an interrupted run", directory)
-        if (directory / stages.BATCH).exists():
-            outcomes.append(load_articles(settings, directory, run_id, source))
-        else:
-            outcomes.append(_extract_and_load(settings, directory, run_id, source))
+        get_run_logger().warning("finishing %s left by an earlier run", directory)
+        outcome = load(directory, directory.parent.name, source)
+        if outcome is not None:
+            outcomes.append(outcome)
     return outcomes
+
+
+def _plan(
+    settings: RunSettings, run_id: str, sources: list[Source], summary: RunSummary
+) -> dict[str, CrawlJob]:
+    """Crawl jobs for the sources that are not backed off; record the ones that are."""
+    now = stages.now_utc()
+    attempts = state.source_attempts(
+        settings.db_path, [s.name for s in sources], lock_timeout_s=settings.lock_timeout_s
+    )
+    jobs: dict[str, CrawlJob] = {}
+    for source in sources:
+        resume_at = stages.backoff_until(attempts.get(source.name))
+        if resume_at and resume_at > now and source.name not in settings.only:
+            failures = attempts[source.name].consecutive_failures
+            message = (
+                f"backed off after {failures} failed runs in a row;"
+                f" next attempt after {resume_at:%Y-%m-%d %H:%M} UTC (or name it with --only)"
+            )
+            outcome = SourceOutcome(source=source.name, status="skipped", message=message)
+            loader.record_run_source(
+                settings.db_path,
+                run_id,
+                source.name,
+                status="skipped",
+                error=message,
+                lock_timeout_s=settings.lock_timeout_s,
+            )
+            summary.outcomes.append(outcome)
+            continue
+        jobs[source.name] = stages.plan_crawl(settings, run_id, source, now)
+    return jobs
 
 
 @flow(name="ingest", log_prints=True)
@@ -145,6 +208,7 @@ def ingest(
     extract_workers: int = 1,
     lock_timeout_s: float = 300.0,
     crawl_timeout_s: float = 900.0,
+    revisit_hours: list[float] | None = None,
 ) -> RunSummary:
     """Crawl every (or each `only`) source of `sources_file` into the DuckDB file `db_path`."""
     db = Path(db_path)
@@ -157,6 +221,9 @@ def ingest(
         parallel_crawls=parallel_crawls,
         extract_workers=extract_workers,
         lock_timeout_s=lock_timeout_s,
+        revisit_hours=tuple(revisit_hours)
+        if revisit_hours is not None
+        else (1.0, 6.0, 24.0, 168.0),
     )
     return run_ingest(settings)
 
@@ -170,42 +237,49 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
     run_id = run_id or new_run_id()
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
     wait = settings.lock_timeout_s
-    loader.start_run(
-        settings.db_path,
-        run_id,
-        sources_file=str(settings.sources_file),
-        sources_total=len(sources),
-        lock_timeout_s=wait,
-    )
-    loader.upsert_sources(settings.db_path, [s.to_dict() for s in sources], lock_timeout_s=wait)
-    try:
-        summary.resumed = _finish_pending(settings, run_id)
-        now = stages.now_utc()
-        jobs = {s.name: stages.plan_crawl(settings, run_id, s, now) for s in sources}
-        by_name = {s.name: s for s in sources}
-        with ThreadPoolTaskRunner(max_workers=settings.parallel_crawls) as runner:
-            futures = [runner.submit(crawl_source, {"job": job}) for job in jobs.values()]
-            for future in as_completed(futures):
-                result: CrawlResult = future.result()
-                source = by_name[result.source]
-                summary.outcomes.append(
-                    _extract_and_load(settings, jobs[source.name].out_dir, run_id, source)
-                )
-        failures = check_warehouse(settings)
-        summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
-    except BaseException as exc:
-        loader.finish_run(
-            settings.db_path, run_id, "failed", error=str(exc)[:1000], lock_timeout_s=wait
+    with run_lock(settings.data_dir):
+        loader.start_run(
+            settings.db_path,
+            run_id,
+            sources_file=str(settings.sources_file),
+            sources_total=len(sources),
+            lock_timeout_s=wait,
         )
-        raise
-    status = "failed" if summary.check_failures else "completed"
-    loader.finish_run(
-        settings.db_path,
-        run_id,
-        status,
-        error="; ".join(summary.check_failures)[:1000] or None,
-        lock_timeout_s=wait,
-    )
+        try:
+            summary.interrupted = loader.mark_interrupted_runs(
+                settings.db_path, run_id, lock_timeout_s=wait
+            )
+            load = _Loader(settings, summary)
+            summary.resumed = _finish_pending(settings, load)
+            loader.upsert_sources(  # after the pending batches, whose jobs hold older configs
+                settings.db_path, [s.to_dict() for s in sources], lock_timeout_s=wait
+            )
+            jobs = _plan(settings, run_id, sources, summary)
+            by_name = {s.name: s for s in sources}
+            with ThreadPoolTaskRunner(max_workers=settings.parallel_crawls) as runner:
+                futures = [runner.submit(crawl_source, {"job": job}) for job in jobs.values()]
+                for future in as_completed(futures):
+                    result: CrawlResult = future.result()
+                    source = by_name[result.source]
+                    outcome = load(jobs[source.name].out_dir, run_id, source)
+                    if outcome is not None:
+                        summary.outcomes.append(outcome)
+            if load.locked_message:
+                summary.locked_message = load.locked_message
+                raise LoadsDeferred(_deferred_message(summary))
+            failures = check_warehouse(settings)
+            summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
+        except BaseException as exc:
+            _finish_quietly(settings, run_id, "failed", str(exc))
+            raise
+        status = "failed" if summary.check_failures else "completed"
+        loader.finish_run(
+            settings.db_path,
+            run_id,
+            status,
+            error="; ".join(summary.check_failures)[:1000] or None,
+            lock_timeout_s=wait,
+        )
     summary.outcomes.sort(key=lambda o: o.source)
     create_markdown_artifact(
         key="ingest-summary",
@@ -213,6 +287,49 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
         description=f"geowire ingest run {run_id}",
     )
     logger.info("run %s %s: %s", run_id, status, summary.totals)
+    if summary.check_failures:
+        raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
+    return summary
+
+
+def _finish_quietly(settings: RunSettings, run_id: str, status: str, error: str) -> None:
+    # A locked database cannot record the failure either; the next run marks it interrupted.
+    with contextlib.suppress(WarehouseError):
+        loader.finish_run(settings.db_path, run_id, status, error=error[:1000], lock_timeout_s=5.0)
+
+
+def _deferred_message(summary: RunSummary) -> str:
+    return (
+        f"{summary.locked_message}\n{len(summary.deferred)} crawled batch(es) kept on disk"
+        " and not lost; they load with the next run or `geowire load-pending`"
+    )
+
+
+@flow(name="load-pending", log_prints=True)
+def load_pending(
+    db_path: str = "geowire.duckdb", data_dir: str | None = None, lock_timeout_s: float = 300.0
+) -> RunSummary:
+    """Load the batches earlier runs crawled but could not load (killed, or database locked)."""
+    db = Path(db_path)
+    settings = RunSettings(
+        sources_file=Path("-"),
+        db_path=db,
+        data_dir=Path(data_dir) if data_dir else default_data_dir(db),
+        lock_timeout_s=lock_timeout_s,
+    )
+    summary = RunSummary(run_id="load-pending", db_path=str(db))
+    ensure_writable_dir(settings.data_dir, "data directory")
+    with run_lock(settings.data_dir):
+        summary.interrupted = loader.mark_interrupted_runs(
+            settings.db_path, "", lock_timeout_s=lock_timeout_s
+        )
+        load = _Loader(settings, summary)
+        summary.resumed = _finish_pending(settings, load)
+        if load.locked_message:
+            summary.locked_message = load.locked_message
+            raise LoadsDeferred(_deferred_message(summary))
+        failures = check_warehouse(settings)
+        summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
     if summary.check_failures:
         raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
     return summary

@@ -46,6 +46,8 @@ def print_summary(summary: Any, console: Console | None = None) -> None:
             outcome.message[:100],
         )
     console.print(table)
+    for run_id in summary.interrupted:
+        console.print(f"run {run_id} had been interrupted; its crawled batches were loaded now")
     totals = summary.totals
     console.print(
         f"{totals['articles_new']} new and {totals['articles_updated']} updated articles"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,40 +55,38 @@ def source_dir(settings: RunSettings, run_id: str, source: str) -> Path:
 
 def plan_crawl(settings: RunSettings, run_id: str, source: Source, now: datetime) -> CrawlJob:
     """Build the crawl job with the warehouse's incremental state for this source."""
+    job = plan_crawl_offline(settings, run_id, source)
+    if not settings.db_path.exists():
+        return job
+    wait = settings.lock_timeout_s
+    known = state.known_article_urls(settings.db_path, source.name, lock_timeout_s=wait)
+    known_file = job.out_dir / "known_urls.txt"
+    known_file.write_text("\n".join(sorted(known)), encoding="utf-8")
+    schedule = tuple(timedelta(hours=h) for h in settings.revisit_hours)
+    return replace(
+        job,
+        known_urls_file=known_file,
+        revisit_urls=tuple(
+            state.due_for_revisit(
+                settings.db_path, source.name, now, schedule=schedule, lock_timeout_s=wait
+            )
+        ),
+        validators=state.feed_validators(
+            settings.db_path, [*source.feeds, *source.sitemaps], lock_timeout_s=wait
+        ),
+    )
+
+
+def plan_crawl_offline(settings: RunSettings, run_id: str, source: Source) -> CrawlJob:
+    """A crawl job that knows nothing of the warehouse (everything announced is fetched)."""
     out_dir = source_dir(settings, run_id, source.name)
     out_dir.mkdir(parents=True, exist_ok=True)
-    known_file = out_dir / "known_urls.txt"
-    revisit: list[str] = []
-    validators: dict[str, dict[str, Any]] = {}
-    if settings.db_path.exists():
-        known = state.known_article_urls(
-            settings.db_path, source.name, lock_timeout_s=settings.lock_timeout_s
-        )
-        known_file.write_text("\n".join(sorted(known)), encoding="utf-8")
-        schedule = tuple(timedelta(hours=h) for h in settings.revisit_hours)
-        revisit = state.due_for_revisit(
-            settings.db_path,
-            source.name,
-            now,
-            schedule=schedule,
-            lock_timeout_s=settings.lock_timeout_s,
-        )
-        validators = state.feed_validators(
-            settings.db_path,
-            [*source.feeds, *source.sitemaps],
-            lock_timeout_s=settings.lock_timeout_s,
-        )
-    else:
-        known_file.write_text("", encoding="utf-8")
     return CrawlJob(
         run_id=run_id,
         source=source,
         out_dir=out_dir,
         warc_path=settings.warc_dir / run_id[:6] / f"{run_id}-{source.name}.warc.gz",
         limits=settings.limits,
-        known_urls_file=known_file,
-        revisit_urls=tuple(revisit),
-        validators=validators,
     )
 
 
@@ -119,6 +117,8 @@ def load(settings: RunSettings, directory: Path, run_id: str, source: Source) ->
     wait = settings.lock_timeout_s
     fetch_log = directory / "fetches.jsonl"
     crawl_run_id = directory.parent.name
+    # A batch from an earlier run may name a source since removed from the sources file.
+    loader.upsert_sources(db, [source.to_dict()], lock_timeout_s=wait)
     if fetch_log.exists():
         loader.load_fetches(db, fetch_log, crawl_run_id, lock_timeout_s=wait, on_wait=log.warning)
         loader.update_feed_state(db, _document_states(fetch_log), lock_timeout_s=wait)
@@ -199,6 +199,23 @@ def pending_work(settings: RunSettings, current_run: str) -> list[Path]:
 def check(settings: RunSettings) -> list[CheckFailure]:
     """Run the data checks over the warehouse."""
     return run_checks(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
+
+
+# After this many failed runs in a row a source is backed off: tried again after
+# BACKOFF_BASE doubled for each further failure, never waiting longer than BACKOFF_MAX.
+BACKOFF_AFTER = 3
+BACKOFF_BASE = timedelta(hours=20)  # under a day, so a nightly schedule retries the next night
+BACKOFF_MAX = timedelta(days=7)
+
+
+def backoff_until(attempts: state.SourceAttempts | None) -> datetime | None:
+    """When a repeatedly failing source may be tried again (None: no backoff)."""
+    if attempts is None or attempts.last_attempt_at is None:
+        return None
+    extra = attempts.consecutive_failures - BACKOFF_AFTER
+    if extra < 0:
+        return None
+    return attempts.last_attempt_at + min(BACKOFF_BASE * (2**extra), BACKOFF_MAX)
 
 
 def now_utc() -> datetime:

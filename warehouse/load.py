@@ -504,3 +504,24 @@ def update_feed_state(
         finally:
             con.unregister("incoming_feeds")
     return len(latest)
+
+
+def mark_interrupted_runs(
+    db_path: str | Path, current_run: str, *, lock_timeout_s: float = 60.0
+) -> list[str]:
+    """Close runs still marked running (their process died); return their ids.
+
+    Only call this while holding the data directory's run lock: then no other run is alive.
+    """
+    with connect(db_path, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            """
+            UPDATE runs SET status = 'failed', finished_at = $now,
+                error = 'interrupted: the run stopped before finishing (killed or crashed);'
+                    || ' its crawled batches were loaded by a later run'
+            WHERE status = 'running' AND run_id <> $current
+            RETURNING run_id
+            """,
+            {"now": now_utc(), "current": current_run},
+        ).fetchall()
+    return [run_id for (run_id,) in rows]

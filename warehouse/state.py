@@ -105,3 +105,37 @@ def feed_validators(
         url: {"etag": etag, "last_modified": last_modified, "content_hash": content_hash}
         for url, etag, last_modified, content_hash in rows
     }
+
+
+@dataclass(frozen=True)
+class SourceAttempts:
+    """How a source's recent runs went: failed runs in a row and when it was last tried."""
+
+    consecutive_failures: int
+    last_attempt_at: datetime | None
+
+
+def source_attempts(
+    db_path: str | Path, sources: Iterable[str], *, lock_timeout_s: float = 60.0
+) -> dict[str, SourceAttempts]:
+    """Per source: failed runs since its last successful one (skipped runs do not count)."""
+    names = sorted(set(sources))
+    if not names or not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            """
+            WITH attempts AS (
+                SELECT source, status, recorded_at,
+                    row_number() OVER (PARTITION BY source ORDER BY recorded_at DESC) AS recency
+                FROM run_sources
+                WHERE status <> 'skipped' AND source IN (SELECT unnest($names::VARCHAR[]))
+            )
+            SELECT source,
+                coalesce(min(recency) FILTER (WHERE status <> 'failed'), max(recency) + 1) - 1,
+                max(recorded_at)
+            FROM attempts GROUP BY source
+            """,
+            {"names": names},
+        ).fetchall()
+    return {name: SourceAttempts(int(failures), as_utc(last)) for name, failures, last in rows}
