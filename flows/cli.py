@@ -81,6 +81,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--crawl-timeout", type=float, default=900.0, help="seconds allowed per source crawl"
     )
+    parser.add_argument(
+        "--publish", type=Path, help="after the run, refresh a read-only copy of the DB here"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -135,6 +138,7 @@ def _flow_parameters(args: argparse.Namespace, polite: bool = True) -> dict[str,
         "extract_workers": args.workers,
         "lock_timeout_s": getattr(args, "lock_timeout", 300.0),
         "crawl_timeout_s": getattr(args, "crawl_timeout", 900.0),
+        "publish_path": str(args.publish) if getattr(args, "publish", None) else None,
     }
 
 

@@ -33,7 +33,7 @@ from flows.stages import SourceOutcome
 from warehouse import load as loader
 from warehouse import state
 from warehouse.checks import CheckFailure
-from warehouse.db import WarehouseError, WarehouseLockedError
+from warehouse.db import WarehouseError, WarehouseLockedError, publish_copy
 from warehouse.search import refresh_search_index
 
 
@@ -209,6 +209,7 @@ def ingest(
     lock_timeout_s: float = 300.0,
     crawl_timeout_s: float = 900.0,
     revisit_hours: list[float] | None = None,
+    publish_path: str | None = None,
 ) -> RunSummary:
     """Crawl every (or each `only`) source of `sources_file` into the DuckDB file `db_path`."""
     db = Path(db_path)
@@ -224,6 +225,7 @@ def ingest(
         revisit_hours=tuple(revisit_hours)
         if revisit_hours is not None
         else (1.0, 6.0, 24.0, 168.0),
+        publish_path=Path(publish_path) if publish_path else None,
     )
     return run_ingest(settings)
 
@@ -280,6 +282,9 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             error="; ".join(summary.check_failures)[:1000] or None,
             lock_timeout_s=wait,
         )
+        if settings.publish_path and not summary.check_failures:
+            publish_copy(settings.db_path, settings.publish_path, lock_timeout_s=wait)
+            logger.info("published a read-only copy at %s", settings.publish_path)
     summary.outcomes.sort(key=lambda o: o.source)
     create_markdown_artifact(
         key="ingest-summary",

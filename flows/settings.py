@@ -28,6 +28,7 @@ class RunSettings:
     extract_workers: int = 1
     lock_timeout_s: float = 300.0
     revisit_hours: tuple[float, ...] = (1.0, 6.0, 24.0, 168.0)
+    publish_path: Path | None = None  # a read-only copy for analysts, refreshed after each run
 
     @property
     def runs_dir(self) -> Path:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -246,3 +248,22 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
         raise WarehouseError(
             f"cannot load the DuckDB fts extension from {fts_extension_directory()}: {exc}"
         ) from exc
+
+
+def publish_copy(db_path: str | Path, target: str | Path, *, lock_timeout_s: float = 60.0) -> Path:
+    """Write a consistent copy of the warehouse to `target` for analysts, replacing it atomically.
+
+    Readers of the copy never block the nightly load, and an analyst who still has the old copy
+    open keeps reading it (the rename swaps the directory entry, not the open file).
+    """
+    source = Path(db_path).expanduser().resolve()
+    target = Path(target).expanduser().resolve()
+    if target == source:
+        raise WarehouseError(f"the published copy must not be the warehouse itself ({source})")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with connect(source, lock_timeout_s=lock_timeout_s) as con:
+        con.execute("CHECKPOINT")  # fold the WAL into the file so the copy is complete
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return target

@@ -27,7 +27,7 @@ from crawlers.extract.fields import (
     tidy,
 )
 from crawlers.extract.quality import judge_page
-from crawlers.extract.structured import PageMeta, read_page_meta
+from crawlers.extract.structured import PageMeta, read_page_meta, visible_bylines, visible_dates
 from crawlers.sources import Source
 from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
 
@@ -39,7 +39,7 @@ MAX_HTML_CHARS = 8_000_000
 # use its fast mode so one giant page cannot stall a batch.
 FAST_MODE_CHARS = 1_500_000
 SHORT_TEXT_FOR_LANGID = 200
-LANGID_CHARS = 2000  # enough for a confident answer; the classifier's cost grows with length
+LANGID_CHARS = 1200  # enough for a confident answer; the classifier's cost grows with length
 LOGGER = logging.getLogger(__name__)
 BYLINE_LINE = re.compile(r"^\s*(by|par|von|por|door|di|written by)\s+\S", re.IGNORECASE)
 
@@ -134,10 +134,10 @@ def _extract(
     )
     text = _drop_leading_title(text, title)
 
-    authors = _authors(meta, doc, hints, sites)
+    authors = _authors(tree, meta, doc, hints, sites)
     text = _drop_byline(text, authors)
 
-    published = _published(meta, doc, hints, fetched_at)
+    published = _published(tree, meta, doc, hints, fetched_at)
     modified = _first_date(meta.modified, fetched_at)
 
     tags = split_tags(meta.keywords) or split_tags(getattr(doc, "tags", None) or [])
@@ -210,12 +210,15 @@ def _trafilatura(
     )
 
 
-def _authors(meta: PageMeta, doc: Any, hints: PageHints, sites: set[str]) -> list[str]:
+def _authors(
+    tree: HtmlElement, meta: PageMeta, doc: Any, hints: PageHints, sites: set[str]
+) -> list[str]:
     """People named by structured data first, then meta tags, trafilatura, visible bylines;
     organisations only when no person is named. The outlet itself is not an author."""
     traf = [doc.author.replace(";", ",")] if doc is not None and doc.author else []
-    for values in (meta.authors, meta.meta_authors, traf, meta.byline_authors):
-        authors = [a for a in clean_authors(values) if fold(a) not in sites]
+    for values in (meta.authors, meta.meta_authors, traf, None):
+        found = visible_bylines(tree) if values is None else values
+        authors = [a for a in clean_authors(found) if fold(a) not in sites]
         if authors:
             return authors
     return clean_authors(meta.org_authors) or clean_authors(hints.authors)
@@ -246,19 +249,23 @@ def _drop_byline(text: str, authors: list[str]) -> str:
     return text
 
 
-def _published(meta: PageMeta, doc: Any, hints: PageHints, fetched_at: datetime) -> datetime | None:
+def _published(
+    tree: HtmlElement, meta: PageMeta, doc: Any, hints: PageHints, fetched_at: datetime
+) -> datetime | None:
     """Declared dates first, then the date printed by the headline, then htmldate's (day only,
     made precise by the feed's time when both agree on the day), then the feed's."""
-    published = _first_date(meta.published, fetched_at) or _first_date(
-        meta.visible_dates, fetched_at
-    )
+    published = _first_date(meta.published, fetched_at)
+    if published is not None:
+        return published
+    shown, updated = visible_dates(tree)
+    published = _first_date(shown, fetched_at)
     if published is not None:
         return published
     hinted = parse_datetime(hints.published_at, fetched_at)
     found = parse_datetime(doc.date, fetched_at) if doc is not None else None
     if found is not None:
         return hinted if hinted is not None and hinted.date() == found.date() else found
-    return _first_date(meta.visible_updated, fetched_at) or hinted
+    return _first_date(updated, fetched_at) or hinted
 
 
 def _first_date(values: list[str], fetched_at: datetime) -> datetime | None:

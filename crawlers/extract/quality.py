@@ -82,8 +82,9 @@ def _is_listing(url: str, tree: HtmlElement, meta: PageMeta, text: str) -> bool:
         return False
     short_lines = sum(1 for line in lines if len(line.split()) < 15) / len(lines)
     listing_path = bool(LISTING_PATH.search(urlsplit(url).path)) or urlsplit(url).path in ("", "/")
-    density = _link_density(tree)
-    return (listing_path and short_lines > 0.6) or (density > 0.6 and short_lines > 0.7)
+    if listing_path and short_lines > 0.6:
+        return True
+    return short_lines > 0.7 and _link_density(tree) > 0.6
 
 
 def _link_density(tree: HtmlElement) -> float:

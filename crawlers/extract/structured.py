@@ -54,7 +54,6 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
     meta_authors: list[str] = field(default_factory=list)
     org_authors: list[str] = field(default_factory=list)
-    byline_authors: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     modified: list[str] = field(default_factory=list)
     article_body: str | None = None
@@ -62,8 +61,6 @@ class PageMeta:
     description: str | None = None
     image: str | None = None
     canonical: list[str] = field(default_factory=list)
-    visible_dates: list[str] = field(default_factory=list)
-    visible_updated: list[str] = field(default_factory=list)
     declared_language: str | None = None
     accessible_for_free: bool | None = None
     og_type: str | None = None
@@ -318,8 +315,6 @@ def _read_html_bits(tree: HtmlElement, meta: PageMeta) -> None:
         value = node.get("content") or node.get("datetime")
         if value:
             meta.published.append(value)
-    _read_bylines(tree, meta)
-    _read_visible_dates(tree, meta)
     for node in tree.xpath('//*[@itemprop="author"]')[:3]:
         name = node.xpath('.//*[@itemprop="name"]/@content') or node.xpath(
             './/*[@itemprop="name"]//text()'
@@ -333,14 +328,16 @@ def _read_html_bits(tree: HtmlElement, meta: PageMeta) -> None:
 BYLINE_START = re.compile(r"^\s*(by|written by|posted by|words by|author:?)\s+\S", re.IGNORECASE)
 
 
-def _read_bylines(tree: HtmlElement, meta: PageMeta) -> None:
-    """Visible bylines: links to author pages and short "By Jane Doe" lines."""
+def visible_bylines(tree: HtmlElement) -> list[str]:
+    """Visible bylines: links to author pages and short "By Jane Doe" lines (read only when the
+    declared metadata names nobody: it walks the text of the page)."""
+    found: list[str] = []
     for link in tree.xpath(
         '//a[@rel="author" or contains(@href, "/author/") or contains(@href, "/authors/")]'
     )[:10]:
         text = " ".join(link.text_content().split())
         if 3 <= len(text) <= 50 and len(text.split()) <= 5:
-            meta.byline_authors.append(text)
+            found.append(text)
             break
     for node in tree.xpath(
         "//body//text()[string-length(.) < 80][starts-with(normalize-space(.), 'By ')"
@@ -359,8 +356,9 @@ def _read_bylines(tree: HtmlElement, meta: PageMeta) -> None:
             )
             text = " ".join(parent.text_content().split()) if parent is not None else ""
         if BYLINE_START.match(text) and len(text) <= 80:
-            meta.byline_authors.append(text)
-            return
+            found.append(text)
+            break
+    return found
 
 
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -373,12 +371,15 @@ VISIBLE_DATE = re.compile(
 DATE_WINDOW_BEFORE, DATE_WINDOW_AFTER = 40, 120
 
 
-def _read_visible_dates(tree: HtmlElement, meta: PageMeta) -> None:
-    """Dates printed next to the headline ("May 23, 2025", "Updated November 18, 2025"): the
-    neighbourhood of the <h1> is where bylines sit, far from copyright footers and sidebars."""
+def visible_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
+    """Dates printed next to the headline ("May 23, 2025", "Updated November 18, 2025") as
+    (published, updated): the neighbourhood of the <h1> is where bylines sit, far from copyright
+    footers and sidebars."""
+    published: list[str] = []
+    updated: list[str] = []
     headings = tree.xpath("//body//h1")
     if not headings:
-        return
+        return published, updated
     heading = headings[0]
     before = heading.xpath(f"preceding::*[position() <= {DATE_WINDOW_BEFORE}]")
     after = heading.xpath(f"following::*[position() <= {DATE_WINDOW_AFTER}]")
@@ -391,9 +392,6 @@ def _read_visible_dates(tree: HtmlElement, meta: PageMeta) -> None:
             found = VISIBLE_DATE.search(chunk)
             if found:
                 label = (found.group("label") or "").lower()
-                target = (
-                    meta.visible_updated
-                    if label in ("updated", "last updated", "modified")
-                    else meta.visible_dates
-                )
+                target = updated if label in ("updated", "last updated", "modified") else published
                 target.append(found.group("date"))
+    return published, updated

@@ -210,3 +210,17 @@ def test_a_source_that_keeps_failing_is_backed_off(tmp_path: Path, demo: DemoSit
     assert sources[0].name in _plan(
         explicit, "r3", sources[:1], RunSummary(run_id="r3", db_path=str(db))
     )
+
+
+def test_published_copy_lets_analysts_read_while_the_next_run_loads(
+    tmp_path: Path, demo: DemoSites
+) -> None:
+    copy = tmp_path / "analysts" / "geowire-readonly.duckdb"
+    first = demo.outlets[0].name
+    ingest(**params(tmp_path, only=[first], publish_path=str(copy)))
+    with duckdb.connect(str(copy), read_only=True) as analyst:  # held open during the next run
+        before = analyst.execute("SELECT count(*) FROM articles").fetchone()[0]
+        summary = ingest(**params(tmp_path, publish_path=str(copy)))
+        assert summary.totals["articles_new"] > 0
+        assert analyst.execute("SELECT count(*) FROM articles").fetchone()[0] == before
+    assert rows(copy, "SELECT count(*) FROM articles") == [(len(demo.articles),)]

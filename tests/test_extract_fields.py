@@ -1,0 +1,185 @@
+"""Pure helpers of the cleaning step: titles, authors, dates, tags, boilerplate lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawlers.extract.boilerplate import clean_lines, is_boilerplate
+from crawlers.extract.fields import (
+    choose_title,
+    clean_authors,
+    language_code,
+    parse_datetime,
+    site_name_variants,
+    split_tags,
+    strip_site_name,
+)
+
+SITES = site_name_variants(["The Delhi Ledger"], "www.delhiledger.example")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Russia welcomes India’s position | The Delhi Ledger", "Russia welcomes India’s position"),
+        ("Russia welcomes India’s position - The Delhi Ledger", "Russia welcomes India’s position"),
+        ("Russia welcomes India’s position – Delhi Ledger", "Russia welcomes India’s position"),
+        ("The Delhi Ledger: Russia welcomes India’s position", "Russia welcomes India’s position"),
+        (
+            "World | Russia welcomes India’s position | delhiledger.example",
+            "World | Russia welcomes India’s position",
+        ),
+        (
+            "Covid-19: what we know - and what we don't",
+            "Covid-19: what we know - and what we don't",
+        ),
+        ("The Delhi Ledger", "The Delhi Ledger"),
+    ],
+)
+def test_strip_site_name(raw: str, expected: str) -> None:
+    assert strip_site_name(raw, SITES) == expected
+
+
+def test_choose_title_prefers_the_visible_headline_when_it_agrees() -> None:
+    title = choose_title(
+        ["Russia welcomes India's independent position on Ukraine | The Delhi Ledger"],
+        SITES,
+        h1s=["The Delhi Ledger", "Russia welcomes India’s ‘independent’ position on Ukraine"],
+    )
+    assert title == "Russia welcomes India’s ‘independent’ position on Ukraine"
+
+
+def test_choose_title_ignores_an_unrelated_h1() -> None:
+    assert (
+        choose_title(["Port traffic slumps"], SITES, h1s=["Latest news"]) == "Port traffic slumps"
+    )
+
+
+def test_choose_title_skips_the_blog_name_half_of_the_title() -> None:
+    assert choose_title(["Lessons Learned: The lean startup"], set(), h1s=["Lessons Learned"]) == (
+        "Lessons Learned: The lean startup"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["By Jane Doe"], ["Jane Doe"]),
+        (["By Jane Doe and John Roe"], ["Jane Doe", "John Roe"]),
+        (["Jane Doe, John Roe"], ["Jane Doe", "John Roe"]),
+        (["Jane Doe; John Roe"], ["Jane Doe", "John Roe"]),
+        (["BY JANE DOE"], ["Jane Doe"]),
+        (["Jane Doe, Staff Writer"], ["Jane Doe"]),
+        (["Jane Doe | Senior Correspondent"], ["Jane Doe"]),
+        (["Keith Barry Senior Autos Reporter"], ["Keith Barry"]),
+        (["Zackery Cuevas Writer, Hardware"], ["Zackery Cuevas"]),
+        (["jane.doe@example.com Jane Doe"], ["Jane Doe"]),
+        (["Jane Doe (Reuters)"], ["Jane Doe"]),
+        (["By Jane Doe Updated March 3, 2025"], ["Jane Doe"]),
+        (["View all posts by Ray Ansari"], ["Ray Ansari"]),
+        (["Linda", "Linda McCall"], ["Linda McCall"]),
+        (["jdoe"], []),
+        (["Staff Reporter"], []),
+        ([""], []),
+    ],
+)
+def test_clean_authors(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2022-02-25T18:42:00+05:30", datetime(2022, 2, 25, 13, 12, tzinfo=UTC)),
+        ("2022-02-25T18:42:00Z", datetime(2022, 2, 25, 18, 42, tzinfo=UTC)),
+        ("2022-02-25T18:42:00+0530", datetime(2022, 2, 25, 13, 12, tzinfo=UTC)),
+        ("2022-02-25 18:42", datetime(2022, 2, 25, 18, 42, tzinfo=UTC)),  # naive: taken as UTC
+        ("2022-02-25", datetime(2022, 2, 25, tzinfo=UTC)),
+        ("February 25, 2022 6:42 PM EST", datetime(2022, 2, 25, 23, 42, tzinfo=UTC)),
+        ("not a date", None),
+        ("", None),
+        ("1970-01-01T00:00:00Z", None),  # template default, not a publication date
+        ("2031-01-01T00:00:00Z", None),  # after the fetch: wrong
+    ],
+)
+def test_parse_datetime(raw: str, expected: datetime | None) -> None:
+    assert parse_datetime(raw, latest=datetime(2026, 1, 1, tzinfo=UTC)) == expected
+
+
+def test_parse_datetime_returns_utc() -> None:
+    parsed = parse_datetime("2025-06-01T09:00:00-04:00")
+    assert parsed is not None and parsed.tzinfo is UTC and parsed.hour == 13
+
+
+def test_split_tags() -> None:
+    assert split_tags(["Russia, India; Ukraine crisis|russia", "#Defence", "  "]) == [
+        "Russia",
+        "India",
+        "Ukraine crisis",
+        "Defence",
+    ]
+
+
+def test_language_code() -> None:
+    assert language_code("en-US") == "en"
+    assert language_code("FR_fr") == "fr"
+    assert language_code("english") is None
+    assert language_code(None) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share this post",
+        "Share on Facebook",
+        "SHARE THIS ARTICLE",
+        "Facebook Twitter LinkedIn Email",
+        "Image courtesy of (Photo courtesy:",
+        "(Photo courtesy: PTI)",
+        "Photo: Reuters",
+        "File photo",
+        "File photo of the parliament building in New Delhi.",
+        "Photo credit: Jane Doe/AP",
+        "Getty Images",
+        "Sign up for our newsletter",
+        "Subscribe to our daily briefing and get the news in your inbox",
+        "Read more: India abstains on UN vote over Ukraine",
+        "Related: India abstains on UN vote over Ukraine",
+        "ALSO READ | India abstains on UN vote",
+        "Read more",
+        "We use cookies to improve your experience. By continuing to browse you accept our cookie policy.",
+        "Advertisement",
+        "Story continues below advertisement",
+        "© 2026 The Delhi Ledger. All rights reserved.",
+        "Subscribe to keep reading",
+    ],
+)
+def test_boilerplate_lines_are_removed(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company said it would share the data with regulators next month.",
+        "Share prices fell 4% after the announcement.",
+        "Photos from the scene showed the destruction of several buildings in the old town.",
+        "Copyright law in the EU has changed a great deal over the past decade.",
+        "Related parties must disclose the transactions under the new rules.",
+        "Watch the markets closely, analysts said on Friday.",
+        "Cookies and other sweets were handed out at the rally.",
+        "He said the image of the country had suffered abroad.",
+        "New Delhi: Russia welcomed India’s “independent position” on the Ukraine crisis.",
+        "Readers who subscribe to the print edition will receive the magazine on Monday.",
+    ],
+)
+def test_real_sentences_are_kept(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_clean_lines_keeps_order_and_reports_removed() -> None:
+    result = clean_lines("First paragraph.\nShare this post\n\nSecond paragraph.\nAdvertisement")
+    assert result.text == "First paragraph.\nSecond paragraph."
+    assert result.removed == ("Share this post", "Advertisement")
