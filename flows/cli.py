@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--lock-timeout", type=float, default=300.0, help="seconds to wait for the database"
     )
 
+    reextract = commands.add_parser(
+        "reextract", help="clean archived pages again with the current extractor and load them"
+    )
+    reextract.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    reextract.add_argument(
+        "--data-dir", type=Path, help="archive and work files (default: DB-data/)"
+    )
+    reextract.add_argument("--only", action="append", default=[], help="source name (repeatable)")
+    reextract.add_argument("--workers", type=int, default=1, help="cleaning processes")
+
     sql = commands.add_parser("sql", help="query the warehouse (interactive without a query)")
     sql.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
@@ -106,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_sql(args)
         if args.command == "load-pending":
             return command_load_pending(args)
+        if args.command == "reextract":
+            return command_reextract(args)
     except (ConfigError, SetupError) as exc:
         print(f"geowire: error: {exc}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, RunLockedError) else EXIT_USAGE
@@ -229,6 +241,30 @@ def command_load_pending(args: argparse.Namespace) -> int:
     from flows.report import print_summary
 
     print_summary(summary)
+    return EXIT_OK
+
+
+def command_reextract(args: argparse.Namespace) -> int:
+    """`geowire reextract`: re-run cleaning over the archive, recording the extractor version."""
+    from flows.archive import reextract
+
+    if not args.db.exists():
+        print(f"geowire: error: database {args.db} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    result = reextract(
+        db_path=str(args.db),
+        data_dir=str(args.data_dir) if args.data_dir else None,
+        sources=args.only or None,
+        workers=args.workers,
+    )
+    for source, counts in sorted(result.per_source.items()):
+        print(
+            f"{source}: {counts['pages']} pages, {counts['updated']} updated,"
+            f" {counts['unchanged']} unchanged, {counts['non_articles']} non-articles"
+        )
+    if result.missing_archives:
+        print(f"{result.missing_archives} archived pages could not be found", file=sys.stderr)
+    print(f"extractor {result.extractor_version}, run {result.run_id}")
     return EXIT_OK
 
 

@@ -212,11 +212,12 @@ def ingest(
     publish_path: str | None = None,
 ) -> RunSummary:
     """Crawl every (or each `only`) source of `sources_file` into the DuckDB file `db_path`."""
-    db = Path(db_path)
+    # Absolute paths: the fetch log records where each WARC record is, for later re-extraction.
+    db = Path(db_path).resolve()
     settings = RunSettings(
         sources_file=Path(sources_file),
         db_path=db,
-        data_dir=Path(data_dir) if data_dir else default_data_dir(db),
+        data_dir=Path(data_dir).resolve() if data_dir else default_data_dir(db),
         only=tuple(only or ()),
         limits=CrawlLimits(polite=polite, crawl_timeout_s=crawl_timeout_s),
         parallel_crawls=parallel_crawls,
@@ -315,11 +316,11 @@ def load_pending(
     db_path: str = "geowire.duckdb", data_dir: str | None = None, lock_timeout_s: float = 300.0
 ) -> RunSummary:
     """Load the batches earlier runs crawled but could not load (killed, or database locked)."""
-    db = Path(db_path)
+    db = Path(db_path).resolve()
     settings = RunSettings(
         sources_file=Path("-"),
         db_path=db,
-        data_dir=Path(data_dir) if data_dir else default_data_dir(db),
+        data_dir=Path(data_dir).resolve() if data_dir else default_data_dir(db),
         lock_timeout_s=lock_timeout_s,
     )
     summary = RunSummary(run_id="load-pending", db_path=str(db))

@@ -231,18 +231,21 @@ def load_fetches(
     lock_timeout_s: float = 60.0,
     on_wait: OnWait = None,
 ) -> int:
-    """Load a JSONL fetch log, replacing rows earlier loaded from the same run and file name."""
+    """Load a JSONL fetch log, replacing rows earlier loaded from the same run and log file.
+
+    A log is named by its folder and file name (`<source>/fetches.jsonl`): every source of a run
+    writes a file called fetches.jsonl, and one source's reload must not replace another's rows.
+    """
     path = Path(jsonl_path)
     if not path.is_file():
         raise WarehouseError(f"fetch log {path} does not exist")
+    log_name = f"{path.parent.name}/{path.name}"
     table = read_fetch_log(path, run_id)
     with connect(db_path, lock_timeout_s=lock_timeout_s, on_wait=on_wait) as con:
         con.register("fetch_log", table)
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(
-                "DELETE FROM fetches WHERE run_id = ? AND log_file = ?", [run_id, path.name]
-            )
+            con.execute("DELETE FROM fetches WHERE run_id = ? AND log_file = ?", [run_id, log_name])
             con.execute(
                 """
                 INSERT INTO fetches (
@@ -256,7 +259,7 @@ def load_fetches(
                     warc_length, etag, last_modified, content_hash
                 FROM fetch_log
                 """,
-                {"run_id": run_id, "log_file": path.name},
+                {"run_id": run_id, "log_file": log_name},
             )
             con.execute("COMMIT")
         except Exception:

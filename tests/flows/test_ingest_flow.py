@@ -46,6 +46,8 @@ def test_first_run_loads_every_public_demo_article_once(demo: DemoSites, first_r
     private = {a.title for a in demo.private_articles}
     assert not private & set(titles), "robots.txt-disallowed articles must never be fetched"
     assert query(db, "SELECT status FROM runs") == [("completed",)]
+    logged = {s for (s,) in query(db, "SELECT DISTINCT source FROM fetches WHERE kind = 'article'")}
+    assert logged == {o.name for o in demo.outlets}, "every source's fetch log must be loaded"
 
 
 def test_seed_article_is_clean(first_run) -> None:
