@@ -110,15 +110,22 @@ def read_response(path: Path, offset: int, length: int, max_bytes: int) -> Archi
 def iter_responses(path: Path, max_bytes: int) -> Iterator[tuple[RecordPosition, ArchivedResponse]]:
     """Stream every response record of a WARC file, with its position."""
     try:
+        size = path.stat().st_size
         with open(path, "rb") as fh:
             iterator = ArchiveIterator(fh)
+            end = 0
             for record in iterator:
-                if record.rec_type != "response":
-                    continue
                 offset = iterator.get_record_offset()
-                response = _archived(record, max_bytes)
+                response = _archived(record, max_bytes) if record.rec_type == "response" else None
                 iterator.read_to_end(record)
-                yield RecordPosition(path, offset, iterator.get_record_length()), response
+                end = offset + iterator.get_record_length()
+                if response is not None:
+                    yield RecordPosition(path, offset, iterator.get_record_length()), response
+            # warcio ends quietly at a torn last record; the bytes left over reveal it.
+            if end < size:
+                raise ArchiveError(
+                    f"{path}: {size - end} bytes after offset {end} are not a readable record (truncated?)"
+                )
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
         raise ArchiveError(f"{path}: corrupt or truncated WARC file: {exc}") from None
 

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--only", action="append", default=[], help="source name (repeatable)")
     reextract.add_argument("--workers", type=int, default=1, help="cleaning processes")
 
+    imports = commands.add_parser(
+        "import-warc", help="backfill articles of the sources' domains from WARC files"
+    )
+    imports.add_argument("files", nargs="+", type=Path, help="WARC files (.warc or .warc.gz)")
+    imports.add_argument("--sources", type=Path, default=Path("sources.toml"), help="sources file")
+    imports.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    imports.add_argument("--data-dir", type=Path, help="work files (default: DB-data/)")
+    imports.add_argument("--since", type=_utc_date, help="first capture day, YYYY-MM-DD (UTC)")
+    imports.add_argument("--until", type=_utc_date, help="day after the last capture day (UTC)")
+    imports.add_argument("--workers", type=int, default=1, help="cleaning processes")
+
     sql = commands.add_parser("sql", help="query the warehouse (interactive without a query)")
     sql.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
     sql.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     return parser
+
+
+def _utc_date(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -118,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_load_pending(args)
         if args.command == "reextract":
             return command_reextract(args)
+        if args.command == "import-warc":
+            return command_import_warc(args)
     except (ConfigError, SetupError) as exc:
         print(f"geowire: error: {exc}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, RunLockedError) else EXIT_USAGE
@@ -266,6 +287,40 @@ def command_reextract(args: argparse.Namespace) -> int:
         print(f"{result.missing_archives} archived pages could not be found", file=sys.stderr)
     print(f"extractor {result.extractor_version}, run {result.run_id}")
     return EXIT_OK
+
+
+def command_import_warc(args: argparse.Namespace) -> int:
+    """`geowire import-warc`: stream WARC files through the same cleaning and loading."""
+    from crawlers.sources import load_sources
+    from flows.archive import import_warc
+
+    load_sources(args.sources)
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        print(f"geowire: error: no such WARC file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    result = import_warc(
+        files=[str(f) for f in args.files],
+        sources_file=str(args.sources),
+        db_path=str(args.db),
+        data_dir=str(args.data_dir) if args.data_dir else None,
+        since=args.since,
+        until=args.until,
+        workers=args.workers,
+    )
+    for name in result.skipped:
+        print(f"skipped (already imported): {name}")
+    for source, pages in sorted(result.pages.items()):
+        print(f"{source}: {pages} pages")
+    print(
+        f"{len(result.imported)} files imported, {result.articles_new} new and"
+        f" {result.articles_updated} updated articles"
+    )
+    for damage in result.damaged:
+        print(
+            f"geowire: warning: damaged WARC file, read up to the damage: {damage}", file=sys.stderr
+        )
+    return EXIT_FAILED if result.damaged else EXIT_OK
 
 
 def command_sql(args: argparse.Namespace) -> int:
