@@ -64,7 +64,10 @@ def judge(job: CrawlJob, exit_code: int = 0, killed_after: float | None = None) 
     stats: dict[str, Any] = {}
     if job.stats_path.exists():
         stats = json.loads(job.stats_path.read_text(encoding="utf-8"))
-    responses = [r for r in rows if r.get("status") is not None]
+    # A compressed body is archived as it came off the wire, before it is found to inflate past
+    # the size limit: that URL's 200 is no usable page.
+    refused = {r["url"] for r in rows if r.get("error_kind") == "too_large"}
+    responses = [r for r in rows if r.get("status") is not None and r["url"] not in refused]
     good = [r for r in responses if 200 <= r["status"] < 400]
     articles = [r for r in good if r.get("kind") == "article" and r["status"] == 200]
     failures: Counter[str] = Counter()

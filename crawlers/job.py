@@ -19,9 +19,13 @@ class CrawlLimits:
 
     download_timeout_s: float = 30.0
     max_page_bytes: int = 10 * 1024 * 1024
+    # Feeds and sitemaps may be bigger than pages: the sitemap protocol allows 50 MB uncompressed.
+    max_document_bytes: int = 50 * 1024 * 1024
     crawl_timeout_s: float = 900.0
     max_sitemaps: int = 20
     retry_times: int = 2
+    # A 429/503's Retry-After is waited for up to this long; a longer one is not retried at all.
+    max_retry_after_s: float = 30.0
     polite: bool = True  # robots.txt is always obeyed; this switches delays and AutoThrottle
 
 

@@ -7,6 +7,7 @@ parent judges the crawl by the stats and fetch log written here, not by the exit
 from __future__ import annotations
 
 import json
+import resource
 import sys
 from pathlib import Path
 
@@ -29,8 +30,26 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(crawler, job=job)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    stats["geowire/peak_rss_mb"] = peak_rss_mb()
     job.stats_path.write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
     return 0
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    VmHWM belongs to the process image and starts afresh at exec; ru_maxrss (the fallback off
+    Linux) can carry the parent's peak over a fork + exec and overstate ours.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)  # the value is in kB
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
 if __name__ == "__main__":

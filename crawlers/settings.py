@@ -34,6 +34,7 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "CLOSESPIDER_TIMEOUT": limits.crawl_timeout_s,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": limits.retry_times,
+        "GEOWIRE_MAX_RETRY_AFTER": limits.max_retry_after_s,
         "REDIRECT_MAX_TIMES": 5,
         "METAREFRESH_ENABLED": False,
         # Scrapy's memory guard reads ru_maxrss, which Linux carries over from the parent process
@@ -54,6 +55,8 @@ def scrapy_settings(job: CrawlJob) -> dict[str, Any]:
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
             "crawlers.recorder.DomainGuardMiddleware": 50,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawlers.retry.RetryAfterMiddleware": 550,
             "crawlers.recorder.ArchiveMiddleware": 950,
         },
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",

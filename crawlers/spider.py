@@ -11,13 +11,18 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
 )
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -32,6 +37,7 @@ from crawlers.recorder import CrawlRecorder
 from crawlers.urls import (
     canonical_url,
     host_of,
+    is_calendar_trap,
     looks_like_article,
     on_source_domains,
     passes_patterns,
@@ -58,6 +64,13 @@ class NewsSpider(scrapy.Spider):
         self.queued: set[str] = set()
         self.sitemaps_seen = 0
         self.article_budget = job.source.max_articles
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        """Scrapy's factory hook; also listens for requests the scheduler drops."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Discovery documents first, then the articles due for a re-visit."""
@@ -90,7 +103,11 @@ class NewsSpider(scrapy.Spider):
             callback=callback,
             errback=self.on_error,
             headers=headers,
-            meta={"kind": kind},
+            meta={
+                "kind": kind,
+                "download_maxsize": self.job.limits.max_document_bytes,
+                "download_warnsize": self.job.limits.max_document_bytes // 2,
+            },
             dont_filter=True,
         )
 
@@ -155,6 +172,9 @@ class NewsSpider(scrapy.Spider):
                 self.recorder.announce(url, link, via)
             if url in self.queued or url in self.known:
                 continue
+            if is_calendar_trap(url):
+                self.crawler.stats.inc_value("geowire/links_calendar_trap")
+                continue
             if not on_source_domains(url, self.source) or not passes_patterns(url, self.source):
                 self.crawler.stats.inc_value("geowire/links_filtered")
                 continue
@@ -191,9 +211,26 @@ class NewsSpider(scrapy.Spider):
             response = failure.value.response
             self.crawler.stats.inc_value(f"geowire/http_error/{response.status}")
             return  # the response itself is already in the fetch log and the archive
-        kind, message = classify_failure(failure)
+        kind, message = classify_failure(
+            failure, request.meta.get("download_maxsize", self.job.limits.max_page_bytes)
+        )
         self.crawler.stats.inc_value(f"geowire/failure/{kind}")
         self.recorder.record_failure(request, kind, message)
+
+    def on_request_dropped(self, request: scrapy.Request) -> None:
+        """Log a redirect loop: the scheduler drops the hop back to an already fetched URL.
+
+        Such a drop calls no errback, so without this the loop would leave no trace in the log.
+        Requests marked dont_filter (feeds, sitemaps) loop until REDIRECT_MAX_TIMES instead.
+        """
+        chain = list(request.meta.get("redirect_urls") or ())
+        if request.url in chain:
+            self.crawler.stats.inc_value("geowire/failure/redirect_loop")
+            hops = " -> ".join([*chain, request.url])
+            self.recorder.record_failure(request, "redirect", f"redirect loop: {hops}")
+        elif chain:
+            # a redirect to a page this crawl already has (two URLs, one article): not a failure
+            self.crawler.stats.inc_value("geowire/redirects_to_known_page")
 
     def closed(self, reason: str) -> None:
         """Close the archive and the fetch log."""
@@ -209,7 +246,7 @@ def _encoding(response: Response) -> str | None:
     return getattr(response, "encoding", None)
 
 
-def classify_failure(failure: Failure) -> tuple[str, str]:
+def classify_failure(failure: Failure, max_bytes: int | None = None) -> tuple[str, str]:
     """Map a Twisted/Scrapy failure to (error_kind, one-line message)."""
     value = failure.value
     message = str(value) or type(value).__name__
@@ -220,13 +257,25 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         return "timeout", f"timed out: {message}"
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection", f"connection refused: {message}"
-    text = message.lower()
-    if "robots.txt" in text:
-        return "robots", "forbidden by robots.txt"
-    if text.startswith("offsite") or "filtered offsite" in text:
-        return "offsite", message
-    if "maxsize" in text or "max size" in text or "larger than" in text or "exceed" in text:
-        return "too_large", message
-    if "redirect" in text:
-        return "redirect", message
+    if failure.check(DownloadCancelledError, CancelledError):
+        # DOWNLOAD_MAXSIZE is the only thing that cancels our downloads (Scrapy turns its own
+        # timeout cancel into DownloadTimeoutError). A Content-Length over the limit comes with a
+        # message; a body that streams past it is cancelled mid-way with an empty one.
+        if str(value):
+            return "too_large", message
+        limit = f"the {max_bytes} byte" if max_bytes else "the"
+        return "too_large", f"download cancelled: body grew past {limit} limit (DOWNLOAD_MAXSIZE)"
+    if failure.check(IgnoreRequest):
+        # Match the fixed wording of Scrapy's middlewares and DomainGuardMiddleware; messages
+        # also quote the URL, which a hostile site chooses, so never match anywhere in them.
+        text = message.lower()
+        if text.startswith("forbidden by robots.txt"):
+            return "robots", "forbidden by robots.txt"
+        if text.startswith("offsite"):
+            return "offsite", message
+        if "exceeded download_maxsize" in text:
+            return "too_large", message  # a compressed body that decompresses past the limit
+        if text.startswith("max redirections"):
+            return "redirect", f"{message} (over REDIRECT_MAX_TIMES)"
+        return "ignored", message
     return type(value).__name__.lower(), message

@@ -26,6 +26,15 @@ BINARY_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 
+# Calendar and date-archive pages (/calendar/2026/01/01, /archive/2026-01-01, /2026/03/,
+# ?date=2026-01-01): a site can generate one for every day forever, and none is one story.
+# A date followed by a slug (/2026/03/04/port-strike) is an article and does not match.
+CALENDAR_SEGMENT = re.compile(r"/calendars?(/|$)", re.IGNORECASE)
+DATE_ONLY_PATH_END = re.compile(
+    r"(^|/)(19|20)\d{2}[/-](0?[1-9]|1[0-2])([/-](0?[1-9]|[12]\d|3[01]))?/?$"
+)
+DATE_QUERY = re.compile(r"(^|&)(date|day|month|year|cal|calendar)=(19|20)\d{2}", re.IGNORECASE)
+
 
 def canonical_url(url: str, base: str | None = None) -> str:
     """Return the canonical form of `url` (resolved against `base`): no tracking, no fragment."""
@@ -76,3 +85,13 @@ def looks_like_article(url: str) -> bool:
     slug_words = len([w for w in re.split(r"[-_]", last) if w])
     has_long_id = bool(re.search(r"\d{5,}", path))
     return slug_words >= 4 or has_long_id or (len(segments) >= 3 and slug_words >= 3)
+
+
+def is_calendar_trap(url: str) -> bool:
+    """True for calendar or date-archive URLs, which a site can generate without end."""
+    parts = urlsplit(url)
+    return bool(
+        CALENDAR_SEGMENT.search(parts.path)
+        or DATE_ONLY_PATH_END.search(parts.path)
+        or DATE_QUERY.search(parts.query)
+    )

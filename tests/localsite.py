@@ -18,7 +18,9 @@ class Route:
 
     body: bytes = b""
     status: int = 200
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    headers: dict[str, str] = field(
+        default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"}
+    )
     handler: Handler | None = None
 
 
@@ -29,6 +31,7 @@ class LocalSite:
     base_url: str
     routes: dict[str, Route]
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # monotonic arrival time of each request
 
     def url(self, path: str) -> str:
         """Absolute URL of `path` on this site."""
@@ -37,6 +40,10 @@ class LocalSite:
     def hits(self, path: str) -> int:
         """How many times `path` (with query) was requested."""
         return sum(1 for _, p, _ in self.requests if p == path)
+
+    def hit_times(self, path: str) -> list[float]:
+        """Monotonic arrival times of the requests for `path` (with query)."""
+        return [t for (_, p, _), t in zip(self.requests, self.times, strict=True) if p == path]
 
 
 @contextmanager
@@ -54,6 +61,7 @@ def serve(routes: dict[str, Route], host: str = "127.0.0.9") -> Iterator[LocalSi
         def do_GET(self) -> None:
             with lock:
                 site.requests.append(("GET", self.path, dict(self.headers.items())))
+                site.times.append(time.monotonic())
             route = site.routes.get(self.path) or site.routes.get(self.path.split("?", 1)[0])
             if route is None:
                 route = Route(body=b"<html><body>not found</body></html>", status=404)
