@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.discovery import parse_date
+from crawlers.enrich import enrich
 from crawlers.extract import extract_article
 from crawlers.extract.article import Article, PageHints
 from crawlers.recorder import read_fetch_log
@@ -22,6 +23,7 @@ from crawlers.sources import Source
 from crawlers.urls import canonical_url
 from crawlers.warc import ArchiveError, read_response
 from warehouse.batch import write_article_batch
+from warehouse.enrichment import enrichment_record, write_enrichment_batch
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Below this many pages a process pool costs more to start than it saves.
@@ -115,26 +117,43 @@ def extract_page(page: PageRef, source: Source, max_bytes: int) -> Article | str
     )
 
 
-def _extract_chunk(args: tuple[list[PageRef], Source, int]) -> list[Article | str]:
+Outcome = tuple[Article | str, dict[str, Any] | None]
+
+
+def process_page(page: PageRef, source: Source, max_bytes: int) -> Outcome:
+    """Clean one page and, for an article, enrich it (countries, dateline, wire, quotes)."""
+    article = extract_page(page, source, max_bytes)
+    if isinstance(article, str) or not article.is_article:
+        return article, None
+    enrichment = enrich(article.text, article.title, article.authors)
+    return article, enrichment_record(article.article_id, article.content_hash, enrichment)
+
+
+def _process_chunk(args: tuple[list[PageRef], Source, int]) -> list[Outcome]:
     pages, source, max_bytes = args
-    return [extract_page(page, source, max_bytes) for page in pages]
+    return [process_page(page, source, max_bytes) for page in pages]
 
 
-def iter_extracted(
+def iter_processed(
     pages: list[PageRef], source: Source, max_bytes: int, workers: int = 1
-) -> Iterator[Article | str]:
-    """Clean pages in order, in `workers` processes when the batch is big enough."""
+) -> Iterator[Outcome]:
+    """Process pages in order, in `workers` processes when the batch is big enough."""
     if workers <= 1 or len(pages) < MIN_PAGES_FOR_POOL:
         for page in pages:
-            yield extract_page(page, source, max_bytes)
+            yield process_page(page, source, max_bytes)
         return
     chunk = 32
     chunks = [(pages[i : i + chunk], source, max_bytes) for i in range(0, len(pages), chunk)]
     # spawn, not fork: the caller may be a threaded Prefect worker.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for results in pool.map(_extract_chunk, chunks):
+        for results in pool.map(_process_chunk, chunks):
             yield from results
+
+
+def enrichment_path(batch_path: Path) -> Path:
+    """The enrichment file written beside an article batch."""
+    return batch_path.with_name(batch_path.name.removesuffix(".parquet") + ".enrichment.parquet")
 
 
 def extract_batch(
@@ -144,8 +163,10 @@ def extract_batch(
     page_list = list(pages)
     result = ExtractResult(pages=len(page_list), batch_path=str(out_path))
 
+    enrichments: list[dict[str, Any]] = []
+
     def records() -> Iterator[Article]:
-        for outcome in iter_extracted(page_list, source, max_bytes, workers):
+        for outcome, enrichment in iter_processed(page_list, source, max_bytes, workers):
             if isinstance(outcome, str):
                 kind = outcome.split(":", 1)[0]
                 result.errors[kind] = result.errors.get(kind, 0) + 1
@@ -154,7 +175,12 @@ def extract_batch(
                 result.articles += 1
             else:
                 result.non_articles += 1
+            if enrichment is not None:
+                enrichments.append(enrichment)
             yield outcome
 
-    write_article_batch(records(), out_path)  # atomic: a batch on disk is always complete
+    # Enrichment first: a batch file on disk (written atomically) implies its enrichment exists.
+    articles = list(records())
+    write_enrichment_batch(enrichments, enrichment_path(out_path))
+    write_article_batch(articles, out_path)
     return result

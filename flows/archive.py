@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from crawlers.extract import EXTRACTOR_VERSION
-from crawlers.pages import PageRef, announcements, extract_batch
+from crawlers.pages import PageRef, announcements, enrichment_path, extract_batch
 from crawlers.sources import Source, load_sources
 from crawlers.urls import canonical_url, on_source_domains
 from crawlers.warc import ArchiveError, iter_responses
@@ -22,6 +22,7 @@ from flows.runlock import run_lock
 from flows.settings import default_data_dir, ensure_writable_dir, new_run_id
 from warehouse import load as loader
 from warehouse.db import connect
+from warehouse.enrichment import load_enrichment
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -127,6 +128,7 @@ def reextract(
             loaded = loader.load_articles(
                 db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning
             )
+            load_enrichment(db, enrichment_path(batch), lock_timeout_s=lock_timeout_s)
             counts = loaded.per_source.get(source.name, loader.SourceLoadCounts())
             result.per_source[source.name] = {"pages": extracted.pages, **asdict(counts)}
             loader.record_run_source(
@@ -263,6 +265,7 @@ def import_warc(
                 loaded = loader.load_articles(
                     db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning
                 )
+                load_enrichment(db, enrichment_path(batch), lock_timeout_s=lock_timeout_s)
                 counts = loaded.per_source.get(source_name, loader.SourceLoadCounts())
                 total = totals.setdefault(source_name, loader.SourceLoadCounts())
                 total.new += counts.new

@@ -34,6 +34,7 @@ from warehouse import load as loader
 from warehouse import state
 from warehouse.checks import CheckFailure
 from warehouse.db import WarehouseError, WarehouseLockedError, publish_copy
+from warehouse.enrichment import refresh_syndication
 from warehouse.search import refresh_search_index
 
 
@@ -100,7 +101,8 @@ def load_articles(
 
 @task(name="check-warehouse", cache_policy=NO_CACHE)
 def check_warehouse(settings: RunSettings) -> list[CheckFailure]:
-    """Bring the search index up to date, then run the data checks."""
+    """Bring syndication clusters and the search index up to date, then run the data checks."""
+    refresh_syndication(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
     refresh_search_index(settings.db_path, lock_timeout_s=settings.lock_timeout_s)
     return stages.check(settings)
 

@@ -78,6 +78,19 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
         "SELECT DISTINCT a.source FROM articles a WHERE a.source NOT IN (SELECT name FROM sources)",
     ),
     (
+        "article_countries_codes",
+        "country codes are not ISO 3166-1 shaped (2 and 3 upper-case letters)",
+        "SELECT article_id, alpha2, alpha3 FROM article_countries"
+        " WHERE NOT regexp_full_match(alpha2, '[A-Z]{2}') OR NOT regexp_full_match(alpha3, '[A-Z]{3}')",
+    ),
+    (
+        "article_enrichment_current",
+        "enrichment was computed from an older version of the article",
+        "SELECT e.article_id, e.content_hash, a.content_hash AS current_hash"
+        " FROM article_enrichment e JOIN articles a USING (article_id)"
+        " WHERE e.content_hash <> a.content_hash",
+    ),
+    (
         "runs_finished_after_start",
         "a run finished before it started",
         "SELECT run_id, started_at, finished_at FROM runs WHERE finished_at < started_at",

@@ -10,7 +10,7 @@ import and is not needed by ``enrich()``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 NUM_PERM = 128
+# Stored signatures are only comparable under the same permutation scheme: pin it.
+SCHEME = "affine32"
 SHINGLE_WORDS = 5
 _WORDS = re.compile(r"\w+")
 
@@ -36,7 +38,7 @@ def minhash_signature(text: str) -> MinHash:
     """A datasketch MinHash (128 permutations, fixed seed) of the text's word 5-grams."""
     from datasketch import MinHash
 
-    signature = MinHash(num_perm=NUM_PERM, seed=1)
+    signature = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     signature.update_batch(sorted(_shingles(text)))
     return signature
 
@@ -45,17 +47,35 @@ def cluster(
     docs: Iterable[tuple[str, str, datetime | None]], threshold: float = 0.8
 ) -> dict[str, tuple[str, bool]]:
     """article_id -> (cluster_id, is_original); the cluster id is the original's article_id."""
-    from datasketch import MinHashLSH
+    return cluster_signatures(
+        (
+            (article_id, minhash_signature(text).hashvalues, published_at)
+            for article_id, text, published_at in docs
+        ),
+        threshold=threshold,
+    )
+
+
+def cluster_signatures(
+    items: Iterable[tuple[str, Sequence[int], datetime | None]], threshold: float = 0.8
+) -> dict[str, tuple[str, bool]]:
+    """Cluster stored signatures (MinHash hash values) the way `cluster` clusters texts."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     signatures: dict[str, MinHash] = {}
     published: dict[str, datetime | None] = {}
-    for article_id, text, published_at in docs:
-        signature = minhash_signature(text)
+    for article_id, hashvalues, published_at in items:
+        signature = MinHash(
+            num_perm=NUM_PERM,
+            seed=1,
+            scheme=SCHEME,
+            hashvalues=np.asarray(hashvalues, dtype=np.uint32),
+        )
         signatures[article_id] = signature
         published[article_id] = published_at
         lsh.insert(article_id, signature)
-
     parent = {a: a for a in signatures}
 
     def root(a: str) -> str:
@@ -68,7 +88,6 @@ def cluster(
         for other in lsh.query(signature):
             if other != article_id and signature.jaccard(signatures[other]) >= threshold:
                 parent[root(other)] = root(article_id)
-
     members: dict[str, list[str]] = {}
     for article_id in signatures:
         members.setdefault(root(article_id), []).append(article_id)

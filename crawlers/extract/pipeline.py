@@ -14,7 +14,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from crawlers.extract.article import Article, PageHints
-from crawlers.extract.boilerplate import clean_lines
+from crawlers.extract.boilerplate import FilterResult, clean_lines, trim_tail
 from crawlers.extract.decode import NotHtml, decode_html
 from crawlers.extract.fields import (
     choose_title,
@@ -26,12 +26,13 @@ from crawlers.extract.fields import (
     split_tags,
     tidy,
 )
+from crawlers.extract.layout import unwrap_layout_tables
 from crawlers.extract.quality import judge_page
 from crawlers.extract.structured import PageMeta, read_page_meta, visible_bylines, visible_dates
 from crawlers.sources import Source
 from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
 
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.11.2"
 
 # Pages above this are cut before parsing: no article needs 8 MB of markup and lxml time grows with it.
 MAX_HTML_CHARS = 8_000_000
@@ -104,6 +105,7 @@ def _extract(
     tree = load_html(markup)
     if tree is None:
         return _empty(url, fetched_at, source, hints, [*flags, "not_article:unparseable"])
+    unwrap_layout_tables(tree)
     meta = read_page_meta(tree)
     fast = len(markup) > FAST_MODE_CHARS
     if fast:
@@ -123,9 +125,8 @@ def _extract(
                 cleaned, text = retry, retry.text
                 flags.append("recall_retry")
 
-    sites = site_name_variants(
-        (meta.site_name, getattr(doc, "sitename", None), source.name), host_of(url)
-    )
+    # trafilatura's sitename is often a guess from the <title> (the headline itself): not used
+    sites = site_name_variants((meta.site_name, source.name), host_of(url))
     title = choose_title(
         (meta.headline, meta.og_title, getattr(doc, "title", None), meta.html_title, hints.title),
         sites,
@@ -134,8 +135,11 @@ def _extract(
     )
     text = _drop_leading_title(text, title)
 
-    authors = _authors(tree, meta, doc, hints, sites)
+    authors = _authors(tree, meta, doc, hints, sites, site_name_variants((source.name,)))
     text = _drop_byline(text, authors)
+    text, tail = trim_tail(text, authors)
+    if tail:
+        cleaned = FilterResult(cleaned.text, (*cleaned.removed, *tail))
 
     published = _published(tree, meta, doc, hints, fetched_at)
     modified = _first_date(meta.modified, fetched_at)
@@ -211,17 +215,43 @@ def _trafilatura(
 
 
 def _authors(
-    tree: HtmlElement, meta: PageMeta, doc: Any, hints: PageHints, sites: set[str]
+    tree: HtmlElement,
+    meta: PageMeta,
+    doc: Any,
+    hints: PageHints,
+    sites: set[str],
+    outlet: set[str],
 ) -> list[str]:
     """People named by structured data first, then meta tags, trafilatura, visible bylines;
-    organisations only when no person is named. The outlet itself is not an author."""
+    organisations only when no person is named. The outlet itself is not an author, but a
+    personal site is named after its author ("Tim Shields" on timshields.com)."""
     traf = [doc.author.replace(";", ",")] if doc is not None and doc.author else []
     for values in (meta.authors, meta.meta_authors, traf, None):
         found = visible_bylines(tree) if values is None else values
-        authors = [a for a in clean_authors(found) if fold(a) not in sites]
+        authors = [
+            a
+            for a in clean_authors(found)
+            if fold(a) not in outlet and (fold(a) not in sites or _looks_like_person(a))
+        ]
         if authors:
             return authors
     return clean_authors(meta.org_authors) or clean_authors(hints.authors)
+
+
+ORG_WORDS = re.compile(
+    r"\b(the|news|media|times|post|journal|daily|weekly|magazine|blog|books|reports?|group|press|"
+    r"tv|radio|network|online|review|tribune|herald|gazette|monitor|wire|agency|inc|ltd|llc|"
+    r"company|institute|university|foundation|team|staff|editors|desk|world|today|live|club|"
+    r"store|shop|lab|labs|studio|yoga|fitness|travel|health|tech|digital)\b",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return (
+        2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not ORG_WORDS.search(name)
+    )
 
 
 def _body_words(body: str | None) -> int:

@@ -9,6 +9,7 @@ import pytest
 
 from crawlers.demo import DemoSites, start_demo_sites
 from flows.ingest import ingest
+from warehouse.search import search
 
 SEED_TITLE = "Russia welcomes India’s ‘independent’ position on Ukraine"
 FURNITURE = ("Share this post", "Image courtesy of", "Photo courtesy")
@@ -82,3 +83,62 @@ def test_second_run_adds_and_changes_nothing(demo: DemoSites, first_run) -> None
     article_paths = {Path(a.url).name for a in demo.articles}
     refetched = [r for r in demo.request_log if Path(r.path.split("?")[0]).name in article_paths]
     assert refetched == [], "a stored article not due for a re-visit was fetched again"
+
+
+def test_seed_article_countries_and_quotes(first_run) -> None:
+    _params, db, _summary = first_run
+    countries = {
+        code
+        for (code,) in query(
+            db,
+            "SELECT c.alpha2 FROM article_countries c JOIN articles a USING (article_id)"
+            " WHERE a.title = ?",
+            [SEED_TITLE],
+        )
+    }
+    assert {"IN", "RU", "UA"} <= countries
+    speakers = query(
+        db,
+        "SELECT q.speaker, q.quote FROM article_quotes q JOIN articles a USING (article_id)"
+        " WHERE a.title = ? ORDER BY q.n",
+        [SEED_TITLE],
+    )
+    assert len(speakers) >= 4
+    assert {speaker for speaker, _ in speakers} == {"Roman Babushkin"}
+    dateline = query(
+        db,
+        "SELECT e.dateline_place, e.dateline_country FROM article_enrichment e"
+        " JOIN articles a USING (article_id) WHERE a.title = ?",
+        [SEED_TITLE],
+    )
+    assert dateline == [("New Delhi", "IN")]
+
+
+def test_wire_copies_cluster_and_analysis_views_answer(demo: DemoSites, first_run) -> None:
+    _params, db, _summary = first_run
+    pairs: dict[str, set[str]] = {}
+    for article in demo.articles:
+        if article.wire_story:
+            pairs.setdefault(article.wire_story, set()).add(article.title)
+    assert len(pairs) == 2
+    for titles in pairs.values():
+        clusters = query(
+            db,
+            "SELECT DISTINCT s.cluster_id FROM syndication s JOIN articles a USING (article_id)"
+            " WHERE a.title IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(titles)],
+        )
+        assert len(clusters) == 1, f"wire copies {titles} must form one cluster"
+    copies = query(db, "SELECT count(*) FROM syndication_clusters WHERE copies > 0")
+    assert copies == [(2,)]
+    for view in (
+        "articles_per_source_day",
+        "coverage_by_country_source_day",
+        "country_comentions",
+        "independent_reports_by_country_day",
+        "quoted_speakers_by_country",
+        "source_health",
+    ):
+        assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view  # view names: fixed list
+    hits = search(db, "Babushkin")
+    assert hits and hits[0].title == SEED_TITLE
