@@ -83,6 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--until", type=_utc_date, help="day after the last capture day (UTC)")
     imports.add_argument("--workers", type=int, default=1, help="cleaning processes")
 
+    status = commands.add_parser(
+        "status", help="each source's health: last success, rate, failures"
+    )
+    status.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+
+    sources = commands.add_parser("sources", help="work with the sources file")
+    sources_commands = sources.add_subparsers(
+        dest="sources_command", required=True, metavar="ACTION"
+    )
+    check = sources_commands.add_parser(
+        "check", help="validate the sources file (--probe: fetch each feed once)"
+    )
+    check.add_argument("--sources", type=Path, default=Path("sources.toml"), help="sources file")
+    check.add_argument("--probe", action="store_true", help="fetch each feed and sitemap once")
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds per probe")
+
+    report = commands.add_parser("report", help="write the HTML report of a run")
+    report.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
+    report.add_argument("--run", help="run id (default: the latest run)")
+    report.add_argument("--out", type=Path, help="HTML file (default: report-RUN.html)")
+
     sql = commands.add_parser("sql", help="query the warehouse (interactive without a query)")
     sql.add_argument("--db", type=Path, default=Path("geowire.duckdb"), help="DuckDB file")
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
@@ -139,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_reextract(args)
         if args.command == "import-warc":
             return command_import_warc(args)
+        if args.command == "status":
+            return command_status(args)
+        if args.command == "sources":
+            return command_sources_check(args)
+        if args.command == "report":
+            return command_report(args)
     except (ConfigError, SetupError) as exc:
         print(f"geowire: error: {exc}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, RunLockedError) else EXIT_USAGE
@@ -321,6 +348,39 @@ def command_import_warc(args: argparse.Namespace) -> int:
             f"geowire: warning: damaged WARC file, read up to the damage: {damage}", file=sys.stderr
         )
     return EXIT_FAILED if result.damaged else EXIT_OK
+
+
+def command_status(args: argparse.Namespace) -> int:
+    """`geowire status`: per-source health, flagging outlets that went quiet or keep failing."""
+    from flows.status import print_status, source_status
+
+    print_status(source_status(args.db, datetime.now(UTC)))
+    return EXIT_OK
+
+
+def command_sources_check(args: argparse.Namespace) -> int:
+    """`geowire sources check`: validate the file; with --probe, fetch each feed/sitemap once."""
+    from flows.sources_check import check_sources, print_checks
+
+    return print_checks(check_sources(args.sources, probe=args.probe, timeout_s=args.timeout))
+
+
+def command_report(args: argparse.Namespace) -> int:
+    """`geowire report`: the self-contained HTML report of one run (the latest by default)."""
+    from flows.html_report import write_run_report
+    from warehouse.db import connect
+
+    run_id = args.run
+    if run_id is None:
+        with connect(args.db, read_only=True) as con:
+            row = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        if row is None:
+            print(f"geowire: error: {args.db} has no runs yet", file=sys.stderr)
+            return EXIT_FAILED
+        run_id = row[0]
+    path = write_run_report(args.db, run_id, args.out or Path(f"report-{run_id}.html"))
+    print(f"report of run {run_id}: {path}")
+    return EXIT_OK
 
 
 def command_sql(args: argparse.Namespace) -> int:

@@ -22,6 +22,8 @@ from crawlers.job import CrawlJob, CrawlLimits
 from crawlers.pages import ExtractResult
 from crawlers.sources import Source, load_sources
 from flows import stages
+from flows.html_report import run_report_markdown, write_run_report
+from flows.progress import make_progress
 from flows.runlock import run_lock
 from flows.settings import (
     RunSettings,
@@ -58,6 +60,7 @@ class RunSummary:
     interrupted: list[str] = field(default_factory=list)
     deferred: list[str] = field(default_factory=list)
     locked_message: str = ""
+    report_path: str = ""
 
     @property
     def totals(self) -> dict[str, int]:
@@ -242,7 +245,7 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
     run_id = run_id or new_run_id()
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
     wait = settings.lock_timeout_s
-    with run_lock(settings.data_dir):
+    with run_lock(settings.data_dir), make_progress() as progress:
         loader.start_run(
             settings.db_path,
             run_id,
@@ -254,6 +257,7 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             summary.interrupted = loader.mark_interrupted_runs(
                 settings.db_path, run_id, lock_timeout_s=wait
             )
+            progress.stage("finish earlier runs' batches")
             load = _Loader(settings, summary)
             summary.resumed = _finish_pending(settings, load)
             loader.upsert_sources(  # after the pending batches, whose jobs hold older configs
@@ -261,14 +265,29 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             )
             jobs = _plan(settings, run_id, sources, summary)
             by_name = {s.name: s for s in sources}
+            progress.stage("crawl, clean and load")
+            progress.total(len(jobs))
             with ThreadPoolTaskRunner(max_workers=settings.parallel_crawls) as runner:
-                futures = [runner.submit(crawl_source, {"job": job}) for job in jobs.values()]
+                futures = []
+                for job in jobs.values():
+                    progress.source_started(job.source.name)
+                    futures.append(runner.submit(crawl_source, {"job": job}))
                 for future in as_completed(futures):
                     result: CrawlResult = future.result()
                     source = by_name[result.source]
                     outcome = load(jobs[source.name].out_dir, run_id, source)
                     if outcome is not None:
                         summary.outcomes.append(outcome)
+                        progress.source_done(
+                            source.name,
+                            outcome.status,
+                            f"{outcome.pages_fetched} pages, {outcome.articles_new} new,"
+                            f" {outcome.articles_updated} updated {outcome.message[:80]}".strip(),
+                        )
+                    else:
+                        progress.source_done(source.name, "deferred", "database locked")
+                    progress.advance()
+            progress.stage("syndication, search index and data checks")
             if load.locked_message:
                 summary.locked_message = load.locked_message
                 raise LoadsDeferred(_deferred_message(summary))
@@ -289,9 +308,15 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             publish_copy(settings.db_path, settings.publish_path, lock_timeout_s=wait)
             logger.info("published a read-only copy at %s", settings.publish_path)
     summary.outcomes.sort(key=lambda o: o.source)
+    summary.report_path = str(
+        write_run_report(settings.db_path, run_id, settings.runs_dir / run_id / "report.html")
+    )
     create_markdown_artifact(
         key="ingest-summary",
-        markdown=summary_markdown(summary),
+        markdown=summary_markdown(summary)
+        + "\n\n"
+        + run_report_markdown(settings.db_path, run_id)
+        + f"\n\nFull report with charts: `{summary.report_path}`",
         description=f"geowire ingest run {run_id}",
     )
     logger.info("run %s %s: %s", run_id, status, summary.totals)

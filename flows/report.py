@@ -13,6 +13,17 @@ from warehouse.db import connect
 
 DEMO_QUERIES: tuple[tuple[str, str], ...] = (
     (
+        "Countries most covered (mentions in the text), by outlet",
+        "SELECT country, source, sum(articles) AS articles, sum(mentions) AS mentions"
+        " FROM coverage_by_country_source_day GROUP BY ALL ORDER BY articles DESC, mentions DESC"
+        " LIMIT 8",
+    ),
+    (
+        "Stories carried by more than one outlet (syndication clusters)",
+        "SELECT original_source, original_title, articles, sources, wire_credits"
+        " FROM syndication_clusters WHERE copies > 0 ORDER BY articles DESC",
+    ),
+    (
         "Articles per source",
         "SELECT source, count(*) AS articles, round(avg(word_count)) AS avg_words"
         " FROM articles GROUP BY source ORDER BY source",
@@ -49,6 +60,8 @@ def print_summary(summary: Any, console: Console | None = None) -> None:
     for run_id in summary.interrupted:
         console.print(f"run {run_id} had been interrupted; its crawled batches were loaded now")
     totals = summary.totals
+    if getattr(summary, "report_path", ""):
+        console.print(f"report with charts: {summary.report_path}")
     console.print(
         f"{totals['articles_new']} new and {totals['articles_updated']} updated articles"
         f" from {totals['pages_fetched']} pages into {summary.db_path}"
@@ -57,7 +70,7 @@ def print_summary(summary: Any, console: Console | None = None) -> None:
 
 def print_demo_queries(db_path: Path, console: Console | None = None) -> None:
     """Run the demo's sample queries and print each with its answer."""
-    console = console or Console()
+    console = console or Console(width=None if sys.stdout.isatty() else 160)
     with connect(db_path, read_only=True) as con:
         for title, sql in DEMO_QUERIES:
             cursor = con.execute(sql)

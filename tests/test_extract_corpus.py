@@ -21,14 +21,14 @@ CORPUS = Path(
     )
 )
 
-FLOORS = {
-    "word F1": 0.94,
-    "must-appear": 0.93,
-    "title": 0.81,
-    "author": 0.75,
-    "date": 0.87,
+FLOORS = {  # measured 2026.11.2: F1 0.957, must-appear 96.6%, title 90.7%, author 87.5%, date 93.1%
+    "word F1": 0.945,
+    "must-appear": 0.94,
+    "title": 0.88,
+    "author": 0.85,
+    "date": 0.90,
 }
-LEAK_CEILING = 0.09
+LEAK_CEILING = 0.085  # measured 7.1%
 ARTICLE_RATE_FLOOR = 0.97
 
 pytestmark = pytest.mark.skipif(

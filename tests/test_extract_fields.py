@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawlers.extract.boilerplate import clean_lines, is_boilerplate
+from crawlers.extract.boilerplate import clean_lines, is_boilerplate, trim_tail
 from crawlers.extract.fields import (
     choose_title,
     clean_authors,
+    drop_subtitle,
     language_code,
     parse_datetime,
     site_name_variants,
@@ -183,3 +184,148 @@ def test_clean_lines_keeps_order_and_reports_removed() -> None:
     result = clean_lines("First paragraph.\nShare this post\n\nSecond paragraph.\nAdvertisement")
     assert result.text == "First paragraph.\nSecond paragraph."
     assert result.removed == ("Share this post", "Advertisement")
+
+
+# --- titles, authors, dates and text edges (issue #4) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Setting up an aquarium - A step by step guide", "Setting up an aquarium"),
+        ("My Debt-Free Journey | Part 1", "My Debt-Free Journey"),
+        (
+            "The Next Frontier in Climate Tech is Invisible — And It’s AQ",
+            "The Next Frontier in Climate Tech is Invisible — And It’s AQ",
+        ),
+        ("Covid-19: what we know", "Covid-19: what we know"),
+        ("Pulse - Issue 4", "Pulse - Issue 4"),  # a one-word head is no headline
+    ],
+)
+def test_drop_subtitle(raw: str, expected: str) -> None:
+    assert drop_subtitle(raw) == expected
+
+
+def test_choose_title_takes_the_declared_title_that_extends_the_h1() -> None:
+    assert (
+        choose_title(
+            ["How Much Do SEO Agencies Charge? 2025 Costs of SEO Companies"],
+            set(),
+            h1s=["How Much Do SEO Agencies Charge?"],
+        )
+        == "How Much Do SEO Agencies Charge? 2025 Costs of SEO Companies"
+    )
+    assert (
+        choose_title(
+            ["Enterprise Cloud Storage"],
+            set(),
+            h1s=["Enterprise Cloud Storage: The Ultimate Guide"],
+        )
+        == "Enterprise Cloud Storage"
+    )
+
+
+def test_choose_title_a_long_description_half_does_not_make_the_h1_a_blog_name() -> None:
+    description = "I travel slowly and live simply, " * 6
+    assert (
+        choose_title(
+            [f"Sustainable Clothing Brands | {description}"],
+            set(),
+            h1s=["Sustainable Clothing Brands"],
+        )
+        == "Sustainable Clothing Brands"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (["Vlad SolomakhaNov 12, 2025"], ["Vlad Solomakha"]),
+        (
+            ["Julie Weisenhorn; Natalie Hoidal; Extension horticulture educators"],
+            ["Julie Weisenhorn", "Natalie Hoidal"],
+        ),
+        (["by Stephen Bay in Growth"], ["Stephen Bay"]),
+        (["Matthew Richardson ⋅ Review Editor"], ["Matthew Richardson"]),
+        (["By Dr. Ang Xiao, PhD and Jessica Pan, MPH"], ["Dr. Ang Xiao", "Jessica Pan"]),
+        (["Ludwig van Beethoven"], ["Ludwig van Beethoven"]),
+    ],
+)
+def test_clean_authors_more(raw: list[str], expected: list[str]) -> None:
+    assert clean_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("May 23, 2025", datetime(2025, 5, 23, tzinfo=UTC)),
+        ("3 Sept 2024", datetime(2024, 9, 3, tzinfo=UTC)),
+        ("Dec. 8th, 2019", datetime(2019, 12, 8, tzinfo=UTC)),
+        ("November 2015", datetime(2015, 11, 1, tzinfo=UTC)),
+    ],
+)
+def test_parse_printed_dates(raw: str, expected: datetime) -> None:
+    assert parse_datetime(raw) == expected
+
+
+def test_trim_tail_cuts_the_author_box_and_reading_lists() -> None:
+    body = "\n".join(f"Paragraph {i} of the article says something useful here." for i in range(20))
+    text, removed = trim_tail(f"{body}\nAbout the Author\nJane Doe writes about ports.")
+    assert text == body and removed == ("About the Author", "Jane Doe writes about ports.")
+    text, removed = trim_tail(f"{body}\nJane Doe\nJane covers shipping.", ["Jane Doe"])
+    assert text == body and removed[0] == "Jane Doe"
+
+
+def test_trim_tail_keeps_a_heading_in_the_middle() -> None:
+    body = "\n".join(f"Paragraph {i} of the article says something useful here." for i in range(20))
+    text = f"Further reading\n{body}"
+    assert trim_tail(text) == (text, ())
+
+
+def _tree(body: str, head: str = ""):
+    from trafilatura.utils import load_html
+
+    return load_html(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_meta_reads_the_written_by_card_and_skips_comment_authors() -> None:
+    from crawlers.extract.structured import read_page_meta
+
+    meta = read_page_meta(
+        _tree(
+            '<ol class="comment-list"><li><span itemprop="author">Linda</span></li></ol>',
+            '<meta name="twitter:label1" content="Written by">'
+            '<meta name="twitter:data1" content="Nawaz Dhandala">',
+        )
+    )
+    assert meta.meta_authors == ["Nawaz Dhandala"]
+
+
+def test_visible_dates_read_labels_in_sibling_elements_and_nearest_first() -> None:
+    from crawlers.extract.structured import visible_dates
+
+    tree = _tree(
+        "<aside><span>Mar 13, 2026</span>" + "<i>x</i>" * 10 + "</aside><h1>Headline</h1>"
+        "<p><span>Last updated on:</span> <span>November 29, 2025</span></p>"
+        "<p><span>Published:</span> <span>October 29, 2024</span></p>"
+    )
+    assert visible_dates(tree) == (["October 29, 2024", "Mar 13, 2026"], ["November 29, 2025"])
+
+
+def test_visible_byline_after_a_date_element() -> None:
+    from crawlers.extract.structured import visible_bylines
+
+    tree = _tree(
+        '<h1>T</h1><p><time datetime="2019-12-08">Dec 08, 2019</time> by Stephen Bay in '
+        "<a>Growth</a></p>"
+    )
+    assert clean_authors(visible_bylines(tree)) == ["Stephen Bay"]
+
+
+def test_double_encoded_utf8_is_repaired() -> None:
+    from crawlers.extract.decode import decode_html
+
+    assert decode_html("more manageable\u00e2\u0080\u0094work".encode()) == "more manageable—work"
+    assert (
+        decode_html("Caf\u00e9 \u00c3\u00a9t\u00c3\u00a9".encode()) == "Café Ã©tÃ©"
+    )  # no C1: leave

@@ -171,3 +171,47 @@ def clean_lines(
         elif line.strip():
             kept.append(line.rstrip())
     return FilterResult("\n".join(kept), tuple(removed))
+
+
+# Headings that open the furniture under an article: author boxes, reading lists, changelogs.
+# Everything from such a heading to the end goes, when it sits in the last part of the text.
+TAIL_HEADINGS = re.compile(
+    r"(about the (author|reviewer|writer|contributor)s?|author bio|meet the author|"
+    r"further reading( on .{1,40})?|more resources( to read)?|"
+    r"related (posts|articles|reading|stories|resources|content|guides|links)|"
+    r"you (may|might) also (like|enjoy)|more (posts|stories|articles) like this|"
+    r"recommended (reading|articles|posts|for you)|read next|popular posts|latest posts|"
+    r"like this\?.{0,60}|we keep our content up to date|pin (this|it)!?|like it\?? pin it!?|"
+    r"disclaimers?( (&|and) disclosures?)?)[\s:!.…]*",
+    re.IGNORECASE,
+)
+TAIL_START = 0.6  # the heading must come after this share of the words
+TAIL_MAX_WORDS = 600  # and what follows it must be shorter than this
+
+
+def trim_tail(text: str, authors: list[str] | None = None) -> tuple[str, tuple[str, ...]]:
+    """Cut the furniture block at the end of an article: from a closing heading ("About the
+    Author", "Further reading", "You may also like") or an author box (a line that is only the
+    author's name) to the end. Returns the text and the lines removed."""
+    lines = text.split("\n")
+    counts = [len(line.split()) for line in lines]
+    total = sum(counts)
+    if total < 80:
+        return text, ()
+    names = {_fold(a) for a in authors or [] if len(_fold(a)) >= 6}
+    seen = 0
+    for index, line in enumerate(lines):
+        after = total - seen - counts[index]
+        seen += counts[index]
+        if seen < TAIL_START * total or after > TAIL_MAX_WORDS or after > 0.4 * total:
+            continue
+        stripped = line.strip().strip("#*-–—|•· ").strip()
+        if len(stripped) > 70:
+            continue
+        if TAIL_HEADINGS.fullmatch(stripped) or (names and _fold(stripped) in names):
+            return "\n".join(lines[:index]), tuple(lines[index:])
+    return text, ()
+
+
+def _fold(value: str) -> str:
+    return "".join(ch for ch in value.lower() if ch.isalnum())

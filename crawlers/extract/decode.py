@@ -28,6 +28,10 @@ BINARY_MAGIC = (
 # Controls other than tab/newline/carriage return: libxml2 rejects them and they mean binary.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SNIFF = 4096
+# UTF-8 bytes read as Latin-1 and saved again as UTF-8 ("â\x80\x94" for "—"): the C1 controls in
+# the middle never occur in real text, so a run that decodes cleanly is repaired.
+C1_CONTROL = re.compile(r"[\x80-\x9f]")
+MOJIBAKE = re.compile(r"[\xc2-\xf4][\x80-\xbf]{1,3}")
 
 
 class NotHtml(ValueError):
@@ -53,6 +57,8 @@ def decode_html(payload: bytes | str) -> str:
     if head and len(CONTROL_CHARS.findall(head)) > len(head) * 0.05:
         raise NotHtml("binary")
     text = CONTROL_CHARS.sub("", text)
+    if C1_CONTROL.search(text):
+        text = MOJIBAKE.sub(_undo_mojibake, text)
     if not text.strip():
         raise NotHtml("empty")
     return text
@@ -101,3 +107,13 @@ def _mostly_utf8(payload: bytes) -> bool:
     multibyte = sum(1 for ch in text if ord(ch) > 127)
     bad = text.count("\ufffd")
     return multibyte > 0 and bad <= max(2, multibyte // 20)
+
+
+def _undo_mojibake(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if not C1_CONTROL.search(run):
+        return run
+    try:
+        return run.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return run

@@ -90,11 +90,23 @@ def choose_title(
     h1s: Iterable[str | None] = (),
     h2s: Iterable[str | None] = (),
 ) -> str | None:
-    """The visible headline (an <h1> sharing most words with the declared titles, or an <h2> equal
-    to a part of one) or else the first declared title without site names. Declared titles are
-    often SEO variants of the visible headline."""
+    """The headline: the visible <h1> when it agrees with the declared titles (or an <h2> equal to
+    a part of one), else the first declared title without site names; then without a trailing
+    subtitle ("Headline – A Beginner's Guide"). Declared titles are often SEO variants of the
+    visible headline; when one merely extends the other the declared one is the fuller form."""
     raw = [t for t in (tidy(c) for c in candidates) if t]
     cleaned = [t for t in (strip_site_name(c, sites) for c in raw) if t and len(t) >= 3]
+    title = _pick_title(raw, cleaned, sites, h1s, h2s)
+    return drop_subtitle(title) if title else None
+
+
+def _pick_title(
+    raw: list[str],
+    cleaned: list[str],
+    sites: set[str],
+    h1s: Iterable[str | None],
+    h2s: Iterable[str | None],
+) -> str | None:
     declared = {w for title in cleaned for w in _title_words(title)}
     segments = [[fold(p) for p in SEGMENT_SPLIT.split(t)] for t in raw]
     best, best_score = None, 0.0
@@ -112,7 +124,7 @@ def choose_title(
         if score > best_score:
             best, best_score = h1, score
     if best is not None and (best_score >= H1_AGREEMENT or not cleaned):
-        return best
+        return _fuller_declared(best, cleaned[:1])
     for h2 in h2s:
         h2 = tidy(h2)
         if h2 and len(h2) >= 10 and any(fold(h2) in parts[1:] for parts in segments):
@@ -120,15 +132,53 @@ def choose_title(
     return cleaned[0] if cleaned else None
 
 
+def _fuller_declared(h1: str, declared: list[str]) -> str:
+    """The declared title when it is the <h1> plus words ("How Much Do SEO Agencies Charge?" vs
+    "... Charge? 2025 Costs of SEO Companies"), or the <h1> minus a colon subtitle
+    ("Enterprise Cloud Storage" vs "Enterprise Cloud Storage: The Ultimate Guide")."""
+    for title in declared:
+        short, long_ = fold(h1), fold(title)
+        if long_.startswith(short) and len(title.split()) >= len(h1.split()) + 2:
+            return title
+        head, colon, _ = h1.partition(": ")
+        if colon and len(long_) >= 10 and fold(head) == long_:
+            return title
+    return h1
+
+
+SUBTITLE_SEPARATOR = re.compile(r"\s+(?:\||–|—|-)\s+")
+CONTINUATION = re.compile(
+    r"^(and|but|or|nor|yet|so|as|while|because|than|then|not)\b", re.IGNORECASE
+)
+
+
+def drop_subtitle(title: str) -> str:
+    """ "Setting up an aquarium - A step by step guide" -> "Setting up an aquarium"; a dash that
+    continues the sentence ("... is Invisible — And It's AI") is kept."""
+    parts = SUBTITLE_SEPARATOR.split(title, maxsplit=1)
+    if len(parts) < 2:
+        return title
+    head, tail = parts[0].strip(), parts[1].strip()
+    if len(head.split()) < 2 or len(fold(head)) < 8 or not tail or CONTINUATION.match(tail):
+        return title
+    return head
+
+
 H1_AGREEMENT = 0.35
+TITLE_SIZED_WORDS = 15
 
 
 def _is_minor_segment(h1: str, segments: list[list[str]]) -> bool:
-    """An <h1> that is the short half of "Blog Name: Post Title" is the blog's name."""
+    """An <h1> that is the short half of "Blog Name: Post Title" is the blog's name (the other half
+    must look like a title, not a sentence-long description)."""
     folded = fold(h1)
     for parts in segments:
         others = [p for p in parts if p != folded]
-        if folded in parts and others and len(folded) <= max(len(p) for p in others):
+        if (
+            folded in parts
+            and others
+            and len(folded) <= max(len(p) for p in others) <= TITLE_SIZED_WORDS * 8
+        ):
             return True
     return False
 
@@ -156,17 +206,52 @@ ROLE_WORDS = re.compile(
     r"read|follow|subscribe|see|view|more|posts|email|twitter|head|manager|marketing|developer|"
     r"engineer|founder|co-founder|ceo|cto|director|consultant|specialist|coordinator|officer|"
     r"expert|lead|president|educators?|full-stack|strategist|intern|fellow|professor|"
-    r"researcher|scientist|nutritionist|dietitian|coach|trainer|owner|editor-in-chief)",
+    r"researcher|scientist|nutritionist|dietitian|coach|trainer|owner|editor-in-chief|bio|"
+    r"biography|profile|about|educator|educators|host|reviewer)",
     re.IGNORECASE,
 )
 CREDENTIALS = re.compile(
-    r"^(md|m\.d\.|phd|ph\.d\.|rn|dr|jr|sr|mba|cpa|rd|ms|ma|bsc|msc|do|np|pa-c|lcsw|dvm|esq)\.?$",
+    r"^(md|m\.d\.|phd|ph\.d\.|rn|dr|jr|sr|mba|cpa|rd|rdn|ld|ms|ma|bsc|msc|do|np|pa-c|lcsw|dvm|esq|"
+    r"mph|mrcgp|mbbs|frcp|frcs|facp|cscs|cpt|psyd|edd|jd|llm|cfa|pmp|lpc|lmft|crna|aprn|fnp)\.?$",
     re.IGNORECASE,
 )
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\s@\s.*$|@\w+")
-DATE_TAIL = re.compile(r"\s*(?:\b(?:on|updated|published)\b.*|\d.*)$", re.IGNORECASE)
+DATE_TAIL = re.compile(
+    r"\s*(?:\b(?:on|in|updated|published)\b.*|\d.*|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*)$",
+    re.IGNORECASE,
+)
+# "Vlad SolomakhaNov 12, 2025": a name and a date from adjacent elements, glued without a space
+GLUED_MONTH = re.compile(r"(?<=[a-z])(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?$")
+# lower-case words that belong in names ("Ludwig van Beethoven", "Maria de la Cruz")
+NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "y",
+        "e",
+    ]
+)
 PARENS = re.compile(r"\s*[(\[].*?[)\]]\s*")
-ROLE_TAIL = re.compile(r"\s+(?:-|–|—|\|)\s+.*$")
+ROLE_TAIL = re.compile(r"\s+(?:-|–|—|\||⋅|·|•)\s+.*$")
 
 
 def clean_author(raw: str) -> str | None:
@@ -182,6 +267,7 @@ def _clean_author(raw: str) -> tuple[str | None, bool]:
         name = AUTHOR_PREFIX.sub("", name).strip(" :-–—|,·•")
     name = ROLE_TAIL.sub("", name)
     name = DATE_TAIL.sub("", name)
+    name = GLUED_MONTH.sub("", name)
     words = name.split()
     for index, word in enumerate(words):
         if ROLE_WORDS.fullmatch(word.strip(".,:")):
@@ -194,6 +280,10 @@ def _clean_author(raw: str) -> tuple[str | None, bool]:
     if not name or CREDENTIALS.match(name) or len(words) > 5 or len(fold(name)) < 2:
         return None, cut
     if len(words) == 1 and name.islower():  # a login handle such as "jrobison", not a name
+        return None, cut
+    if len(words) > 1 and any(
+        w[:1].islower() and w.lower() not in NAME_PARTICLES for w in words
+    ):  # "Extension horticulture", "signing up": words, not a name
         return None, cut
     if name.isupper() and len(name) > 3:
         name = name.title()
@@ -250,7 +340,7 @@ def parse_datetime(
         text = tidy(value)
         if not text or len(text) > 100:
             return None
-        parsed = _fromisoformat(text)
+        parsed = _fromisoformat(text) or _human_date(text)
         if parsed is None:
             try:
                 parsed = dateparser.parse(text, settings=DATEPARSER_SETTINGS)  # type: ignore[arg-type]
@@ -262,6 +352,21 @@ def parse_datetime(
     if parsed < EARLIEST or (latest is not None and parsed > latest + timedelta(days=1)):
         return None
     return parsed
+
+
+HUMAN_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%B %Y")
+ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b|[,.]", re.IGNORECASE)
+
+
+def _human_date(text: str) -> datetime | None:
+    """The common printed forms ("May 23, 2025", "3 Sept 2024") without dateparser's cost."""
+    plain = " ".join(ORDINAL.sub(" ", text).split()).replace("Sept ", "Sep ")
+    for fmt in HUMAN_FORMATS:
+        try:
+            return datetime.strptime(plain, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def _fromisoformat(text: str) -> datetime | None:

@@ -283,6 +283,12 @@ def _read_meta_tags(tree: HtmlElement, meta: PageMeta) -> None:
         for value in values.get(key, []):
             if not value.startswith(("http://", "https://", "/", "@")):
                 meta.meta_authors.append(value)
+    # Yoast's reading card: twitter:label1 "Written by", twitter:data1 "Jane Doe"
+    for index in "12345":
+        label = first.get(f"twitter:label{index}", "").strip().lower()
+        data = first.get(f"twitter:data{index}")
+        if label in ("written by", "author", "by") and data:
+            meta.meta_authors.append(data)
     if not meta.keywords:
         tags = values.get("article:tag", [])
         meta.keywords = tags or values.get("news_keywords", []) or values.get("keywords", [])
@@ -315,7 +321,10 @@ def _read_html_bits(tree: HtmlElement, meta: PageMeta) -> None:
         value = node.get("content") or node.get("datetime")
         if value:
             meta.published.append(value)
-    for node in tree.xpath('//*[@itemprop="author"]')[:3]:
+    for node in tree.xpath(
+        '//*[@itemprop="author"][not(ancestor::*[contains(@class, "comment")'
+        ' or contains(@id, "comment")])]'
+    )[:3]:
         name = node.xpath('.//*[@itemprop="name"]/@content') or node.xpath(
             './/*[@itemprop="name"]//text()'
         )
@@ -326,11 +335,35 @@ def _read_html_bits(tree: HtmlElement, meta: PageMeta) -> None:
 
 
 BYLINE_START = re.compile(r"^\s*(by|written by|posted by|words by|author:?)\s+\S", re.IGNORECASE)
+# "Browse by Category", "Shop by Region": menus, not bylines
+NOT_BYLINE = re.compile(
+    r"^\s*by\s+(category|categories|region|topic|topics|type|date|use case|industry|brand|price|"
+    r"location|name|author|month|year|season|department|subject|tag|size|color|style|product|"
+    r"travellers|travelers|the way|clicking|signing|using|continuing|submitting|entering)\b",
+    re.IGNORECASE,
+)
+
+
+BYLINE_WORD = re.compile(r"^\s*(by|written|posted|author)\b", re.IGNORECASE)
+BYLINE_XPATH = (
+    "//body//text()[string-length(.) < 80]"
+    "[starts-with(normalize-space(translate(., '\u00a0', ' ')), 'By')"
+    " or starts-with(normalize-space(translate(., '\u00a0', ' ')), 'by ')"
+    " or starts-with(normalize-space(.), 'Written') or starts-with(normalize-space(.), 'Posted')"
+    " or starts-with(normalize-space(.), 'Author')]"
+)
+# themes name the byline element: "author-name", "author__name", "byline-name", "post-author"
+AUTHOR_CLASS_XPATH = (
+    "//body//*[contains(@class, 'author-name') or contains(@class, 'author__name')"
+    " or contains(@class, 'author_name') or contains(@class, 'byline__name')"
+    " or contains(@class, 'byline-name') or contains(@class, 'author-box__name')]"
+)
 
 
 def visible_bylines(tree: HtmlElement) -> list[str]:
-    """Visible bylines: links to author pages and short "By Jane Doe" lines (read only when the
-    declared metadata names nobody: it walks the text of the page)."""
+    """Visible bylines: links to author pages, short "By Jane Doe" lines, elements a theme marks
+    as the author's name (read only when the declared metadata names nobody: it walks the text
+    of the page)."""
     found: list[str] = []
     for link in tree.xpath(
         '//a[@rel="author" or contains(@href, "/author/") or contains(@href, "/authors/")]'
@@ -339,25 +372,33 @@ def visible_bylines(tree: HtmlElement) -> list[str]:
         if 3 <= len(text) <= 50 and len(text.split()) <= 5:
             found.append(text)
             break
-    for node in tree.xpath(
-        "//body//text()[string-length(.) < 80][starts-with(normalize-space(.), 'By ')"
-        " or starts-with(normalize-space(.), 'by ') or starts-with(normalize-space(.), 'Written')"
-        " or starts-with(normalize-space(.), 'Posted') or starts-with(normalize-space(.), 'Author')]"
-    )[:50]:
-        if not BYLINE_START.match(node):
+    for node in tree.xpath(BYLINE_XPATH)[:50]:
+        if not BYLINE_WORD.match(node) or NOT_BYLINE.match(node):
             continue
         parent = node.getparent()
         if parent is None or parent.tag in ("script", "style", "title"):
             continue
-        text = " ".join(parent.text_content().split())
+        # "<time>Dec 08, 2019</time> by Stephen Bay in ...": the text after an element is its own
+        if node.is_tail:
+            if parent.tag != "time" and not any(ch.isdigit() for ch in parent.text_content()):
+                continue
+            text = " ".join(node.split())
+        else:
+            text = " ".join(parent.text_content().split())
         if len(text) < 5 or len(text) > 80:
             parent = (
                 parent.getparent() if len(text) < 5 and parent.getparent() is not None else None
             )
             text = " ".join(parent.text_content().split()) if parent is not None else ""
-        if BYLINE_START.match(text) and len(text) <= 80:
+        if BYLINE_START.match(text) and len(text) <= 80 and not NOT_BYLINE.match(text):
             found.append(text)
             break
+    if not found:
+        for node in tree.xpath(AUTHOR_CLASS_XPATH)[:3]:
+            text = " ".join(node.text_content().split())
+            if 3 <= len(text) <= 60:
+                found.append(text)
+                break
     return found
 
 
@@ -368,13 +409,20 @@ VISIBLE_DATE = re.compile(
     r"|(?:\d{4}-\d{2}-\d{2})|(?:\d{1,2}/\d{1,2}/\d{4}))",
     re.IGNORECASE,
 )
-DATE_WINDOW_BEFORE, DATE_WINDOW_AFTER = 40, 120
+# a line that is only "November 2015" (monthly columns print no day)
+MONTH_YEAR = re.compile(
+    r"(?P<label>)(?P<date>(?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\s+(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+DATE_WINDOW_BEFORE, DATE_WINDOW_AFTER = 40, 400
+UPDATED_LABELS = ("updated", "last updated", "modified")
 
 
 def visible_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
     """Dates printed next to the headline ("May 23, 2025", "Updated November 18, 2025") as
-    (published, updated): the neighbourhood of the <h1> is where bylines sit, far from copyright
-    footers and sidebars."""
+    (published, updated), nearest first: the byline under the <h1>, then above it. The
+    neighbourhood of the <h1> is where bylines sit, far from copyright footers and sidebars."""
     published: list[str] = []
     updated: list[str] = []
     headings = tree.xpath("//body//h1")
@@ -383,15 +431,43 @@ def visible_dates(tree: HtmlElement) -> tuple[list[str], list[str]]:
     heading = headings[0]
     before = heading.xpath(f"preceding::*[position() <= {DATE_WINDOW_BEFORE}]")
     after = heading.xpath(f"following::*[position() <= {DATE_WINDOW_AFTER}]")
-    for element in [*before, heading, *after]:
+    # nearest first; below the headline wins a tie
+    ordered = sorted(
+        [(0, 0, heading)]
+        + [(i, 0, e) for i, e in enumerate(after, 1)]
+        + [(i, 1, e) for i, e in enumerate(reversed(before), 1)],
+        key=lambda item: item[:2],
+    )
+    for _, _, element in ordered:
         if element.tag in ("script", "style", "noscript", "a") or not isinstance(element.tag, str):
             continue
         for chunk in (element.text, element.tail):
             if not chunk or len(chunk) > 80 or not any(ch.isdigit() for ch in chunk):
                 continue
-            found = VISIBLE_DATE.search(chunk)
+            found = VISIBLE_DATE.search(chunk) or MONTH_YEAR.fullmatch(chunk.strip())
             if found:
-                label = (found.group("label") or "").lower()
-                target = updated if label in ("updated", "last updated", "modified") else published
+                label = (found.group("label") or "").lower() or _label_nearby(element, chunk)
+                target = updated if label in UPDATED_LABELS else published
                 target.append(found.group("date"))
-    return published, updated
+    # "Updated 12 Jan 2026" often repeats elsewhere without its label: not the publication date
+    return [d for d in published if d not in updated], updated
+
+
+def _label_nearby(element: HtmlElement, chunk: str) -> str:
+    """The label of a date printed in its own element: "<span>Last updated on:</span>
+    <span>November 29, 2025</span>"."""
+    if chunk is element.tail:
+        context = element.text_content()
+    else:
+        parent = element.getparent()
+        context = parent.text_content() if parent is not None else ""
+    context = " ".join(context.split())
+    if len(context) > 100:
+        return ""
+    found = DATE_LABEL.search(context.split(chunk.strip())[0][-40:]) if chunk.strip() else None
+    return found.group(1).lower() if found else ""
+
+
+DATE_LABEL = re.compile(
+    r"(published|posted|last updated|updated|modified|created)(?:\s+on)?\s*:?\s*$", re.IGNORECASE
+)
