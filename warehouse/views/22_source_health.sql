@@ -1,6 +1,6 @@
 -- Mart: one row per known source (registry, runs, fetches or articles) and how it is doing.
 -- consecutive_failures counts the latest run_sources rows with status 'failed' since the last
--- run in which the source did not fail.
+-- run in which the source did not fail (runs in which it was backed off are ignored).
 CREATE OR REPLACE VIEW source_health AS
 WITH names AS (
     SELECT name AS source FROM sources
@@ -32,6 +32,7 @@ run_history AS (
             AS recency
     FROM run_sources rs
     JOIN runs r USING (run_id)
+    WHERE rs.status <> 'skipped'  -- a backed-off run neither breaks nor extends a failure streak
 ),
 failures AS (
     SELECT
