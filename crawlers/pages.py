@@ -7,7 +7,7 @@ pages with a better cleaner. Pages are cleaned in a process pool when there are 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +18,7 @@ from crawlers.discovery import parse_date
 from crawlers.enrich import enrich
 from crawlers.extract import extract_article
 from crawlers.extract.article import Article, PageHints
+from crawlers.extract.template import learn_template_lines, strip_template
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import Source
 from crawlers.urls import canonical_url
@@ -117,37 +118,25 @@ def extract_page(page: PageRef, source: Source, max_bytes: int) -> Article | str
     )
 
 
-Outcome = tuple[Article | str, dict[str, Any] | None]
-
-
-def process_page(page: PageRef, source: Source, max_bytes: int) -> Outcome:
-    """Clean one page and, for an article, enrich it (countries, dateline, wire, quotes)."""
-    article = extract_page(page, source, max_bytes)
-    if isinstance(article, str) or not article.is_article:
-        return article, None
-    enrichment = enrich(article.text, article.title, article.authors)
-    return article, enrichment_record(article.article_id, article.content_hash, enrichment)
-
-
-def _process_chunk(args: tuple[list[PageRef], Source, int]) -> list[Outcome]:
+def _extract_chunk(args: tuple[list[PageRef], Source, int]) -> list[Article | str]:
     pages, source, max_bytes = args
-    return [process_page(page, source, max_bytes) for page in pages]
+    return [extract_page(page, source, max_bytes) for page in pages]
 
 
-def iter_processed(
+def iter_extracted(
     pages: list[PageRef], source: Source, max_bytes: int, workers: int = 1
-) -> Iterator[Outcome]:
-    """Process pages in order, in `workers` processes when the batch is big enough."""
+) -> Iterator[Article | str]:
+    """Clean pages in order, in `workers` processes when the batch is big enough."""
     if workers <= 1 or len(pages) < MIN_PAGES_FOR_POOL:
         for page in pages:
-            yield process_page(page, source, max_bytes)
+            yield extract_page(page, source, max_bytes)
         return
     chunk = 32
     chunks = [(pages[i : i + chunk], source, max_bytes) for i in range(0, len(pages), chunk)]
     # spawn, not fork: the caller may be a threaded Prefect worker.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for results in pool.map(_process_chunk, chunks):
+        for results in pool.map(_extract_chunk, chunks):
             yield from results
 
 
@@ -157,30 +146,38 @@ def enrichment_path(batch_path: Path) -> Path:
 
 
 def extract_batch(
-    pages: Iterable[PageRef], source: Source, out_path: Path, max_bytes: int, workers: int = 1
+    pages: Iterable[PageRef],
+    source: Source,
+    out_path: Path,
+    max_bytes: int,
+    workers: int = 1,
+    known_texts: Mapping[str, str] | None = None,
 ) -> ExtractResult:
-    """Clean `pages` and write every resulting record (articles and non-articles) to Parquet."""
+    """Clean, de-template and enrich `pages`; write the article and enrichment batches.
+
+    `known_texts` (article_id -> text) are recent stored articles of the source: with the batch
+    they show which lines the outlet repeats under every story (template text, removed).
+    """
     page_list = list(pages)
     result = ExtractResult(pages=len(page_list), batch_path=str(out_path))
-
-    enrichments: list[dict[str, Any]] = []
-
-    def records() -> Iterator[Article]:
-        for outcome, enrichment in iter_processed(page_list, source, max_bytes, workers):
-            if isinstance(outcome, str):
-                kind = outcome.split(":", 1)[0]
-                result.errors[kind] = result.errors.get(kind, 0) + 1
-                continue
-            if outcome.is_article:
-                result.articles += 1
-            else:
-                result.non_articles += 1
-            if enrichment is not None:
-                enrichments.append(enrichment)
-            yield outcome
-
+    articles: list[Article] = []
+    for outcome in iter_extracted(page_list, source, max_bytes, workers):
+        if isinstance(outcome, str):
+            kind = outcome.split(":", 1)[0]
+            result.errors[kind] = result.errors.get(kind, 0) + 1
+        else:
+            articles.append(outcome)
+    template = learn_template_lines([*known_texts, *(a.text for a in articles if a.is_article)])
+    articles = [strip_template(a, template) for a in articles]
+    enrichments = []
+    for article in articles:
+        if article.is_article:
+            result.articles += 1
+            found = enrich(article.text, article.title, article.authors)
+            enrichments.append(enrichment_record(article.article_id, article.content_hash, found))
+        else:
+            result.non_articles += 1
     # Enrichment first: a batch file on disk (written atomically) implies its enrichment exists.
-    articles = list(records())
     write_enrichment_batch(enrichments, enrichment_path(out_path))
     write_article_batch(articles, out_path)
     return result

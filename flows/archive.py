@@ -21,6 +21,7 @@ from crawlers.warc import ArchiveError, iter_responses
 from flows.runlock import run_lock
 from flows.settings import default_data_dir, ensure_writable_dir, new_run_id
 from warehouse import load as loader
+from warehouse import state
 from warehouse.db import connect
 from warehouse.enrichment import load_enrichment
 
@@ -123,7 +124,12 @@ def reextract(
             result.missing_archives += missing
             batch = data / "reextract" / run_id / f"{source.name}.parquet"
             extracted = extract_batch(
-                pages, source, batch, max_bytes=10 * 1024 * 1024, workers=workers
+                pages,
+                source,
+                batch,
+                max_bytes=MAX_IMPORT_BYTES,
+                workers=workers,
+                known_texts=state.recent_texts(db, source.name, lock_timeout_s=lock_timeout_s),
             )
             loaded = loader.load_articles(
                 db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning
@@ -260,7 +266,12 @@ def import_warc(
             for source_name, refs in pages.items():
                 batch = data / "imports" / run_id / f"{path.name}.{source_name}.parquet"
                 extract_batch(
-                    refs, by_name[source_name], batch, max_bytes=MAX_IMPORT_BYTES, workers=workers
+                    refs,
+                    by_name[source_name],
+                    batch,
+                    max_bytes=MAX_IMPORT_BYTES,
+                    workers=workers,
+                    known_texts=state.recent_texts(db, source_name, lock_timeout_s=lock_timeout_s),
                 )
                 loaded = loader.load_articles(
                     db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning

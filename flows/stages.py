@@ -107,6 +107,9 @@ def extract(settings: RunSettings, directory: Path, source: Source) -> ExtractRe
         directory / BATCH,
         max_bytes=settings.limits.max_page_bytes,
         workers=settings.extract_workers,
+        known_texts=state.recent_texts(
+            settings.db_path, source.name, lock_timeout_s=settings.lock_timeout_s
+        ),
     )
     (directory / EXTRACTED).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     return result

@@ -70,6 +70,7 @@ def enrichment_record(article_id: str, content_hash: str, enrichment: Enrichment
 def write_enrichment_batch(records: Iterable[dict[str, Any]], path: str | Path) -> int:
     """Write enrichment rows to Parquet atomically; return the row count."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(list(records), schema=ENRICHMENT_SCHEMA)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     pq.write_table(table, tmp, compression="zstd")

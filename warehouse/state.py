@@ -139,3 +139,18 @@ def source_attempts(
             {"names": names},
         ).fetchall()
     return {name: SourceAttempts(int(failures), as_utc(last)) for name, failures, last in rows}
+
+
+def recent_texts(
+    db_path: str | Path, source: str, limit: int = 200, *, lock_timeout_s: float = 60.0
+) -> dict[str, str]:
+    """article_id -> text of the source's most recently seen articles (for template learning)."""
+    if not Path(db_path).exists():
+        return {}
+    with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        rows = con.execute(
+            "SELECT article_id, text FROM articles WHERE source = ?"
+            " ORDER BY last_seen_at DESC LIMIT ?",
+            [source, limit],
+        ).fetchall()
+    return dict(rows)
