@@ -167,7 +167,9 @@ def extract_batch(
             result.errors[kind] = result.errors.get(kind, 0) + 1
         else:
             articles.append(outcome)
-    template = learn_template_lines([*known_texts, *(a.text for a in articles if a.is_article)])
+    batch_texts = {a.article_id: a.text for a in articles if a.is_article}
+    stored = {k: v for k, v in (known_texts or {}).items() if k not in batch_texts}
+    template = learn_template_lines([*stored.values(), *batch_texts.values()])
     articles = [strip_template(a, template) for a in articles]
     enrichments = []
     for article in articles:

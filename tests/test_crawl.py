@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from crawlers.crawl import run_crawl
 from crawlers.discovery import parse_feed, parse_sitemap
 from crawlers.job import CrawlJob, CrawlLimits
-from crawlers.pages import article_pages
+from crawlers.pages import PageRef, article_pages, extract_batch
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import parse_sources
 from crawlers.warc import read_response
@@ -203,3 +205,44 @@ def test_unresolvable_host_fails_fast_with_a_dns_message(tmp_path: Path) -> None
     result = run_crawl(job)
     assert result.status == "failed"
     assert result.message.startswith("DNS lookup failed for news.invalid (no network?)")
+
+
+def test_a_corrupt_warc_record_costs_only_its_page(crawled, tmp_path: Path) -> None:
+    _site, job, _result, _rows = crawled
+    pages = article_pages(job.fetch_log_path)
+    damaged = tmp_path / "damaged.warc.gz"
+    data = bytearray(job.warc_path.read_bytes())
+    victim = pages[0]
+    for i in range(victim.warc_offset + 20, victim.warc_offset + victim.warc_length - 20):
+        data[i] ^= 0xFF  # flip every byte inside one record
+    damaged.write_bytes(bytes(data))
+    moved = [PageRef(p.url, str(damaged), p.warc_offset, p.warc_length, p.hints) for p in pages]
+    result = extract_batch(moved, job.source, tmp_path / "articles.parquet", max_bytes=10**6)
+    assert result.errors == {"archive": 1}
+    assert result.articles + result.non_articles == len(pages) - 1
+
+
+def test_a_full_disk_leaves_no_partial_batch(crawled, tmp_path: Path) -> None:
+    _site, job, _result, _rows = crawled
+    script = f"""
+import resource, signal, sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+from pathlib import Path
+from crawlers.job import CrawlJob
+from crawlers.pages import article_pages, extract_batch
+job = CrawlJob.load(Path({str(job.out_dir / "job.json")!r}))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))  # the 'disk' holds 2 KB per file
+try:
+    extract_batch(article_pages(job.fetch_log_path), job.source, Path({str(tmp_path / "out" / "articles.parquet")!r}), 10**6)
+except OSError as exc:
+    print("OSError", exc.errno)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert "OSError" in done.stdout, done.stdout + done.stderr
+    leftovers = (
+        sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
+    )
+    assert "articles.parquet" not in leftovers and not [n for n in leftovers if n.endswith(".tmp")]
