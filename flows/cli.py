@@ -262,17 +262,29 @@ def _start_demo() -> Any:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    """`geowire serve`: keep this process running the ingest flow on a cron schedule."""
+    """`geowire serve`: keep this process running the ingest flow on a cron schedule (UTC)."""
     _validate(args)
-    from flows.ingest import ingest
+    from flows.schedule import ScheduleError, next_fire, serve_schedule
 
-    logging.getLogger("geowire").info("serving the nightly schedule %s (UTC)", args.cron)
-    ingest.serve(
-        name="nightly-local",
-        cron=args.cron,
-        parameters=_flow_parameters(args),
-        pause_on_shutdown=False,
+    try:
+        first = next_fire(args.cron, datetime.now(UTC))
+    except ScheduleError as exc:
+        print(f"geowire: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    print(
+        f"serving {args.sources} on schedule {args.cron!r} (UTC); first run at {first:%Y-%m-%d %H:%M}"
     )
+    parameters = _flow_parameters(args)
+
+    def run_once() -> None:
+        summary = _run_flow(parameters)
+        if summary is not None:
+            from flows.report import print_summary
+
+            print_summary(summary)
+
+    serve_schedule(args.cron, run_once)
     return EXIT_OK
 
 

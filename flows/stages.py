@@ -31,6 +31,7 @@ CRAWLED = "crawl.json"
 EXTRACTED = "extract.json"
 LOADED = "loaded.json"
 BATCH = "articles.parquet"
+TEMPLATE_CONTEXT = "template_context.json"
 
 
 @dataclass
@@ -63,6 +64,12 @@ def plan_crawl(settings: RunSettings, run_id: str, source: Source, now: datetime
     known = state.known_article_urls(settings.db_path, source.name, lock_timeout_s=wait)
     known_file = job.out_dir / "known_urls.txt"
     known_file.write_text("\n".join(sorted(known)), encoding="utf-8")
+    # Template learning needs the source's recent texts; read them now, while planning, so the
+    # extract stage never waits for the database (it may be locked by then).
+    (job.out_dir / TEMPLATE_CONTEXT).write_text(
+        json.dumps(state.recent_texts(settings.db_path, source.name, lock_timeout_s=wait)),
+        encoding="utf-8",
+    )
     schedule = tuple(timedelta(hours=h) for h in settings.revisit_hours)
     return replace(
         job,
@@ -107,9 +114,7 @@ def extract(settings: RunSettings, directory: Path, source: Source) -> ExtractRe
         directory / BATCH,
         max_bytes=settings.limits.max_page_bytes,
         workers=settings.extract_workers,
-        known_texts=state.recent_texts(
-            settings.db_path, source.name, lock_timeout_s=settings.lock_timeout_s
-        ),
+        known_texts=_read_json(directory / TEMPLATE_CONTEXT),
     )
     (directory / EXTRACTED).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     return result
