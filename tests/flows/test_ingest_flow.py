@@ -142,3 +142,25 @@ def test_wire_copies_cluster_and_analysis_views_answer(demo: DemoSites, first_ru
         assert query(db, f"SELECT count(*) FROM {view}")[0][0] > 0, view  # view names: fixed list
     hits = search(db, "Babushkin")
     assert hits and hits[0].title == SEED_TITLE
+
+
+def test_run_summary_is_published_as_a_prefect_artifact(first_run) -> None:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    _params, _db, summary = first_run
+
+    async def latest() -> list:
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary"]))
+            )
+
+    artifacts = asyncio.run(latest())
+    assert artifacts, "the ingest flow must publish an 'ingest-summary' artifact"
+    markdown = next(a.data for a in artifacts if summary.run_id in (a.data or ""))
+    for outlet in ("delhi-chronicle", "equator-sentinel", "meridian-wire"):
+        assert f"| {outlet} |" in markdown
+    assert Path(summary.report_path).is_file()
