@@ -292,7 +292,7 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
                 summary.locked_message = load.locked_message
                 raise LoadsDeferred(_deferred_message(summary))
             failures = check_warehouse(settings)
-            summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
+            summary.check_failures = [describe_check_failure(f) for f in failures]
         except BaseException as exc:
             _finish_quietly(settings, run_id, "failed", str(exc))
             raise
@@ -323,6 +323,12 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
     if summary.check_failures:
         raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
     return summary
+
+
+def describe_check_failure(failure: CheckFailure) -> str:
+    """One line per failed check: what is wrong, how many rows, and the first offending rows."""
+    sample = "; ".join(", ".join(f"{k}={v}" for k, v in row.items()) for row in failure.sample[:3])
+    return f"{failure.name}: {failure.message} ({failure.count} rows, e.g. {sample})"
 
 
 def _finish_quietly(settings: RunSettings, run_id: str, status: str, error: str) -> None:
@@ -362,7 +368,7 @@ def load_pending(
             summary.locked_message = load.locked_message
             raise LoadsDeferred(_deferred_message(summary))
         failures = check_warehouse(settings)
-        summary.check_failures = [f"{f.name}: {f.message}" for f in failures]
+        summary.check_failures = [describe_check_failure(f) for f in failures]
     if summary.check_failures:
         raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
     return summary

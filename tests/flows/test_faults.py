@@ -224,3 +224,24 @@ def test_published_copy_lets_analysts_read_while_the_next_run_loads(
         assert summary.totals["articles_new"] > 0
         assert analyst.execute("SELECT count(*) FROM articles").fetchone()[0] == before
     assert rows(copy, "SELECT count(*) FROM articles") == [(len(demo.articles),)]
+
+
+def test_data_checks_fail_the_run_loudly_with_the_offending_rows(
+    tmp_path: Path, demo: DemoSites
+) -> None:
+    from flows.ingest import ChecksFailed
+
+    ingest(**params(tmp_path, only=[demo.outlets[0].name]))
+    db = tmp_path / "geowire.duckdb"
+    with duckdb.connect(str(db)) as con:  # a bad row that slipped in from elsewhere
+        con.execute(
+            "UPDATE articles SET language = 'english' WHERE article_id = (SELECT min(article_id) FROM articles)"
+        )
+        bad = con.execute("SELECT article_id FROM articles WHERE language = 'english'").fetchone()[
+            0
+        ]
+    with pytest.raises(
+        ChecksFailed, match=rf"articles_language_code: .*1 rows, e\.g\. article_id={bad}"
+    ):
+        ingest(**params(tmp_path, only=[demo.outlets[0].name]))
+    assert rows(db, "SELECT status FROM runs ORDER BY started_at DESC LIMIT 1") == [("failed",)]
