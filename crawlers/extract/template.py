@@ -49,7 +49,7 @@ def strip_template(article: Article, template: frozenset[str]) -> Article:
     if len(kept) == len(lines):
         return article
     text = "\n".join(kept).strip()
-    flags = [*article.quality_flags, f"template_lines_removed:{len(lines) - len(kept)}"]
+    flags = [*article.quality_flags, "template_lines_removed"]
     if not text:
         flags.append("not_article:template_only")
     return replace(
