@@ -21,14 +21,17 @@ CORPUS = Path(
     )
 )
 
-FLOORS = {  # measured 2026.11.2: F1 0.957, must-appear 96.6%, title 90.7%, author 87.5%, date 93.1%
-    "word F1": 0.945,
+FLOORS = {  # measured 2026.11.3: F1 0.958, must-appear 96.7%, title 91.1%, author 88.6%, date 93.1%
+    "word F1": 0.948,
     "must-appear": 0.94,
-    "title": 0.88,
-    "author": 0.85,
+    "title": 0.89,
+    "author": 0.86,
     "date": 0.90,
 }
-LEAK_CEILING = 0.085  # measured 7.1%
+# "leaks" counts a must-not snippet only beyond its occurrences in the true body (see
+# benchmarks/bench_extract.py `leaked`); "leaks (any)" is the plain containment rate
+LEAK_CEILING = 0.055  # measured 4.2%
+LEAK_ANY_CEILING = 0.08  # measured 6.5%
 ARTICLE_RATE_FLOOR = 0.97
 
 pytestmark = pytest.mark.skipif(
@@ -62,6 +65,7 @@ def test_quality_floor(corpus_run: tuple[dict[str, float], float], metric: str) 
 def test_leak_ceiling(corpus_run: tuple[dict[str, float], float]) -> None:
     row, _ = corpus_run
     assert row["leaks"] <= LEAK_CEILING
+    assert row["leaks (any)"] <= LEAK_ANY_CEILING
 
 
 def test_real_articles_are_recognised(corpus_run: tuple[dict[str, float], float]) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawlers.extract.article import PageHints
 from crawlers.extract.boilerplate import clean_lines, is_boilerplate, trim_tail
 from crawlers.extract.fields import (
     choose_title,
@@ -249,6 +250,7 @@ def test_choose_title_a_long_description_half_does_not_make_the_h1_a_blog_name()
         (["Matthew Richardson ⋅ Review Editor"], ["Matthew Richardson"]),
         (["By Dr. Ang Xiao, PhD and Jessica Pan, MPH"], ["Dr. Ang Xiao", "Jessica Pan"]),
         (["Ludwig van Beethoven"], ["Ludwig van Beethoven"]),
+        (["Author Tracey Bible Your Part-Time Controller"], ["Tracey Bible"]),
     ],
 )
 def test_clean_authors_more(raw: list[str], expected: list[str]) -> None:
@@ -329,3 +331,31 @@ def test_double_encoded_utf8_is_repaired() -> None:
     assert (
         decode_html("Caf\u00e9 \u00c3\u00a9t\u00c3\u00a9".encode()) == "Café Ã©tÃ©"
     )  # no C1: leave
+
+
+def test_visible_byline_link_beats_a_quotation_credit() -> None:
+    from crawlers.extract.structured import visible_bylines
+
+    tree = _tree(
+        '<h1>T</h1><p>Posted by <a href="/author/chris-romans/">Chris Romans</a></p>'
+        "<blockquote>Photography is more than a medium.</blockquote><p>by Ansel Adams.</p>"
+    )
+    assert clean_authors(visible_bylines(tree)) == ["Chris Romans"]
+
+
+def test_title_h2_headline_beats_a_section_h1_echoed_by_trafilatura() -> None:
+    from crawlers.extract.pipeline import _title
+    from crawlers.extract.structured import PageMeta
+
+    meta = PageMeta(
+        html_title="SoundStage! Xperience | SoundStageXperience.com - The Five Best Headphones",
+        h1s=["Pulse!"],
+        h2s=["The Five Best Headphones"],
+    )
+    sites = site_name_variants([], "www.soundstagexperience.com")
+    assert _title(meta, "Pulse!", PageHints(), sites) == "The Five Best Headphones"
+    # a lone <h1> that is the headline keeps trafilatura's vote against an unrelated <title>
+    meta = PageMeta(html_title="Integralist", h1s=["Rust Ownership and Lifetimes"], h2s=["Stack"])
+    assert _title(meta, "Rust Ownership and Lifetimes", PageHints(), sites) == (
+        "Rust Ownership and Lifetimes"
+    )

@@ -207,7 +207,7 @@ ROLE_WORDS = re.compile(
     r"engineer|founder|co-founder|ceo|cto|director|consultant|specialist|coordinator|officer|"
     r"expert|lead|president|educators?|full-stack|strategist|intern|fellow|professor|"
     r"researcher|scientist|nutritionist|dietitian|coach|trainer|owner|editor-in-chief|bio|"
-    r"biography|profile|about|educator|educators|host|reviewer)",
+    r"biography|profile|about|educator|educators|host|reviewer|your|our|my)",
     re.IGNORECASE,
 )
 CREDENTIALS = re.compile(

@@ -27,12 +27,13 @@ from crawlers.extract.fields import (
     tidy,
 )
 from crawlers.extract.layout import unwrap_layout_tables
+from crawlers.extract.prune import prune_furniture
 from crawlers.extract.quality import judge_page
 from crawlers.extract.structured import PageMeta, read_page_meta, visible_bylines, visible_dates
 from crawlers.sources import Source
 from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
 
-EXTRACTOR_VERSION = "2026.11.2"
+EXTRACTOR_VERSION = "2026.11.3"
 
 # Pages above this are cut before parsing: no article needs 8 MB of markup and lxml time grows with it.
 MAX_HTML_CHARS = 8_000_000
@@ -107,6 +108,7 @@ def _extract(
         return _empty(url, fetched_at, source, hints, [*flags, "not_article:unparseable"])
     unwrap_layout_tables(tree)
     meta = read_page_meta(tree)
+    prune_furniture(tree)
     fast = len(markup) > FAST_MODE_CHARS
     if fast:
         flags.append("large_page")
@@ -127,12 +129,7 @@ def _extract(
 
     # trafilatura's sitename is often a guess from the <title> (the headline itself): not used
     sites = site_name_variants((meta.site_name, source.name), host_of(url))
-    title = choose_title(
-        (meta.headline, meta.og_title, getattr(doc, "title", None), meta.html_title, hints.title),
-        sites,
-        h1s=meta.h1s,
-        h2s=meta.h2s,
-    )
+    title = _title(meta, getattr(doc, "title", None), hints, sites)
     text = _drop_leading_title(text, title)
 
     authors = _authors(tree, meta, doc, hints, sites, site_name_variants((source.name,)))
@@ -211,6 +208,29 @@ def _trafilatura(
             # the fetch time, not the clock: re-extraction of an old page gives the same answer
             "max_date": (fetched_at + timedelta(days=1)).strftime("%Y-%m-%d"),
         },
+    )
+
+
+def _title(meta: PageMeta, traf_title: str | None, hints: PageHints, sites: set[str]) -> str | None:
+    """The headline. Without a declared title trafilatura's title is the page's only <h1>: an
+    echo, not a second opinion. When the <h1> alone disagrees with the <title> and an <h2> is
+    the headline part of the <title> ("Site | Site.com - Headline" over an <h1> naming the
+    section, "Pulse!"), the <h2> wins; otherwise the echo keeps its vote for the <h1>."""
+    h1s = {fold(h) for h in meta.h1s}
+    if traf_title and fold(traf_title) in h1s:
+        title = choose_title(
+            (meta.headline, meta.og_title, meta.html_title, hints.title),
+            sites,
+            h1s=meta.h1s,
+            h2s=meta.h2s,
+        )
+        if title and fold(title) in {fold(h) for h in meta.h2s} and fold(title) not in h1s:
+            return title
+    return choose_title(
+        (meta.headline, meta.og_title, traf_title, meta.html_title, hints.title),
+        sites,
+        h1s=meta.h1s,
+        h2s=meta.h2s,
     )
 
 

@@ -372,7 +372,9 @@ def visible_bylines(tree: HtmlElement) -> list[str]:
         if 3 <= len(text) <= 50 and len(text.split()) <= 5:
             found.append(text)
             break
-    for node in tree.xpath(BYLINE_XPATH)[:50]:
+    # a link to the author's page is the strongest sign: a "by ..." line elsewhere is then more
+    # often a quotation's attribution ("... by Ansel Adams.") than a second author
+    for node in [] if found else tree.xpath(BYLINE_XPATH)[:50]:
         if not BYLINE_WORD.match(node) or NOT_BYLINE.match(node):
             continue
         parent = node.getparent()
