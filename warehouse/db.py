@@ -41,6 +41,10 @@ class WarehouseLockedError(WarehouseError):
     """Another process kept the warehouse file locked for longer than the lock timeout."""
 
 
+# Memory DuckDB may use per connection (an integer: it is formatted into a SET statement).
+MEMORY_LIMIT_MB = 512
+
+
 def utc_naive(value: datetime) -> datetime:
     """A datetime as naive UTC, the form every TIMESTAMP column stores (naive input is taken as UTC)."""
     if value.tzinfo is None:
@@ -84,6 +88,10 @@ def connect(
         try:
             # TIMESTAMPTZ -> TIMESTAMP casts use the session time zone; UTC keeps stored values UTC.
             con.execute("SET TimeZone = 'UTC'")
+            # DuckDB takes 80% of RAM by default; a bounded budget makes big loads spill to
+            # disk instead, so a nightly run stays small beside whatever else the machine runs.
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT_MB}MB'")
+            con.execute("SET preserve_insertion_order = false")
             if not read_only:
                 migrate(con)
                 apply_views(con)
