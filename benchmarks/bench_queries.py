@@ -150,7 +150,7 @@ GENERATE = [
     INSERT INTO article_versions
     SELECT article_id, v, fetched_at, title || CASE WHEN v = 2 THEN ' (updated)' ELSE '' END,
            text, CASE WHEN v = version THEN content_hash ELSE md5(content_hash) END,
-           extractor_version, run_id
+           extractor_version, run_id, length(text)
     FROM articles, range(1, 3) t(v)
     WHERE v <= version
     """,

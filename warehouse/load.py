@@ -120,8 +120,10 @@ WHERE articles.article_id = b.article_id
 
 _INSERT_VERSIONS = """
 INSERT INTO article_versions (
-    article_id, version, fetched_at, title, text, content_hash, extractor_version, run_id)
-SELECT article_id, old_version + 1, fetched_at, title, text, content_hash, extractor_version, ?
+    article_id, version, fetched_at, title, text, content_hash, extractor_version, run_id,
+    text_chars)
+SELECT article_id, old_version + 1, fetched_at, title, text, content_hash, extractor_version, ?,
+    length(text)
 FROM load_batch WHERE action IN ('new', 'updated')
 """
 

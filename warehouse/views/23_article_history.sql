@@ -10,7 +10,7 @@ SELECT
     v.content_hash,
     v.extractor_version,
     v.run_id,
-    length(v.text) AS text_chars,
+    v.text_chars,
     v.version > 1 AND v.title IS DISTINCT FROM lag(v.title) OVER w AS title_changed,
     v.version = a.version AS is_current,
     count(*) OVER (PARTITION BY v.article_id) AS versions
