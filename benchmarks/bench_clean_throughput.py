@@ -36,7 +36,7 @@ if __package__ in (None, ""):  # run as a script: make the repo importable
 from trafilatura import bare_extraction
 
 from crawlers.extract import extract_article
-from crawlers.pages import PageRef, extract_batch
+from crawlers.pages import PageRef, extract_batch, extract_pool
 from crawlers.sources import Source
 from crawlers.warc import WarcArchive
 
@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=args.workers, mp_context=context)
+    run_pool = extract_pool(args.workers)  # what `geowire run --workers N` keeps for a whole run
     runs: dict[str, Callable[[], object]] = {
         "bare trafilatura, 1 core (baseline)": lambda: bare_trafilatura(pages),
         "geowire extract_article, 1 core": lambda: geowire_pure(pages),
@@ -166,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         f"geowire extract_article, {args.workers} warm processes": lambda: geowire_warm_pool(
             pool, pages
+        ),
+        f"geowire extract stage, {args.workers} processes, run-wide pool": lambda: extract_batch(
+            refs, SOURCE, work / "b3.parquet", MAX_BYTES, args.workers, executor=run_pool
         ),
     }
     try:
@@ -189,20 +193,22 @@ def main(argv: list[str] | None = None) -> int:
         base = next(iter(best.values())).wall
         print(f"{'best of ' + str(args.rounds) + ' rounds':<52}{'wall s':>8}{'CPU s':>8}"
               f"{'pages/s':>9}{'vs base':>9}  target")  # fmt: skip
-        targets = {1: ">= 0.80x", 3: ">= 1.70x"}
+        targets = {1: ">= 0.80x", 5: ">= 1.70x"}
         for i, (label, timing) in enumerate(best.items()):
             print(
                 f"{label:<52}{timing.wall:8.2f}{timing.cpu:8.2f}{n / timing.wall:9.1f}"
                 f"{base / timing.wall:8.2f}x  {targets.get(i, '')}"
             )
-        one, stage = list(best.values())[1], list(best.values())[3]
+        one, stage = list(best.values())[1], list(best.values())[5]
         print(
             f"1-core target {'met' if base / one.wall >= 0.8 else 'NOT met'};"
-            f" {args.workers}-process target {'met' if base / stage.wall >= 1.7 else 'NOT met'};"
+            f" {args.workers}-process target (run-wide pool)"
+            f" {'met' if base / stage.wall >= 1.7 else 'NOT met'};"
             f" load average after: {os.getloadavg()[0]:.2f}"
         )
     finally:
         pool.shutdown()
+        run_pool.shutdown()
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0

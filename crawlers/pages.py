@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,19 +123,52 @@ def _extract_chunk(args: tuple[list[PageRef], Source, int]) -> list[Article | st
     return [extract_page(page, source, max_bytes) for page in pages]
 
 
+def _warm() -> None:
+    # Pays the worker's imports (trafilatura, lxml, py3langid's model) before the first batch.
+    extract_article(
+        "http://warm.invalid/",
+        b"<html><body><p>warm</p></body></html>",
+        datetime.now(UTC),
+        _WARM_SOURCE,
+    )
+
+
+_WARM_SOURCE = Source(name="warm", homepage="http://warm.invalid/", country="US", language="en")
+
+
+def extract_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of cleaning processes to keep for a whole run; its workers start warming at once.
+
+    Starting a pool per batch costs each worker seconds of imports; a run-wide pool pays them once,
+    while the crawls are still running.
+    """
+    # spawn, not fork: the caller may be a threaded Prefect worker.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+    for _ in range(workers):
+        pool.submit(int)  # starts every worker now, so the initializer runs in the background
+    return pool
+
+
 def iter_extracted(
-    pages: list[PageRef], source: Source, max_bytes: int, workers: int = 1
+    pages: list[PageRef],
+    source: Source,
+    max_bytes: int,
+    workers: int = 1,
+    executor: Executor | None = None,
 ) -> Iterator[Article | str]:
-    """Clean pages in order, in `workers` processes when the batch is big enough."""
-    if workers <= 1 or len(pages) < MIN_PAGES_FOR_POOL:
+    """Clean pages in order: in `executor` if given, else in `workers` processes for big batches."""
+    if executor is None and (workers <= 1 or len(pages) < MIN_PAGES_FOR_POOL):
         for page in pages:
             yield extract_page(page, source, max_bytes)
         return
-    chunk = 32
+    chunk = 8  # small chunks keep both workers busy to the end of the batch
     chunks = [(pages[i : i + chunk], source, max_bytes) for i in range(0, len(pages), chunk)]
-    # spawn, not fork: the caller may be a threaded Prefect worker.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    if executor is not None:
+        for results in executor.map(_extract_chunk, chunks):
+            yield from results
+        return
+    with extract_pool(workers) as pool:
         for results in pool.map(_extract_chunk, chunks):
             yield from results
 
@@ -152,6 +185,7 @@ def extract_batch(
     max_bytes: int,
     workers: int = 1,
     known_texts: Mapping[str, str] | None = None,
+    executor: Executor | None = None,
 ) -> ExtractResult:
     """Clean, de-template and enrich `pages`; write the article and enrichment batches.
 
@@ -161,7 +195,7 @@ def extract_batch(
     page_list = list(pages)
     result = ExtractResult(pages=len(page_list), batch_path=str(out_path))
     articles: list[Article] = []
-    for outcome in iter_extracted(page_list, source, max_bytes, workers):
+    for outcome in iter_extracted(page_list, source, max_bytes, workers, executor):
         if isinstance(outcome, str):
             kind = outcome.split(":", 1)[0]
             result.errors[kind] = result.errors.get(kind, 0) + 1

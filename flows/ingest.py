@@ -8,6 +8,8 @@ task retries. Work left by an earlier, killed run is finished first.
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from crawlers.crawl import CrawlResult
 from crawlers.job import CrawlJob, CrawlLimits
-from crawlers.pages import ExtractResult
+from crawlers.pages import ExtractResult, extract_pool
 from crawlers.sources import Source, load_sources
 from flows import stages
 from flows.html_report import run_report_markdown, write_run_report
@@ -89,9 +91,11 @@ def crawl_source(job: CrawlJob) -> CrawlResult:
 
 
 @task(name="extract-pages", cache_policy=NO_CACHE)
-def extract_pages(settings: RunSettings, directory: Path, source: Source) -> ExtractResult:
-    """Clean the archived pages of one crawl into an article batch."""
-    return stages.extract(settings, directory, source)
+def extract_pages(
+    settings: RunSettings, directory: Path, source: Source, executor: Executor | None = None
+) -> ExtractResult:
+    """Clean the archived pages of one crawl into an article batch (in `executor` if given)."""
+    return stages.extract(settings, directory, source, executor)
 
 
 @task(name="load-articles", cache_policy=NO_CACHE)
@@ -111,12 +115,16 @@ def check_warehouse(settings: RunSettings) -> list[CheckFailure]:
 
 
 def _extract_and_load(
-    settings: RunSettings, directory: Path, run_id: str, source: Source
+    settings: RunSettings,
+    directory: Path,
+    run_id: str,
+    source: Source,
+    executor: Executor | None = None,
 ) -> SourceOutcome:
     """Extract and load one crawled source; a failure here is that source's alone."""
     try:
         if not (directory / stages.BATCH).exists():
-            extract_pages(settings, directory, source)
+            extract_pages(settings, directory, source, executor)
         return load_articles(settings, directory, run_id, source)
     except WarehouseLockedError:
         raise  # the caller defers this and every later load; the batch stays on disk
@@ -140,20 +148,23 @@ def _extract_and_load(
 class _Loader:
     """Loads batches one at a time; after one lock timeout, defers the rest instead of waiting again."""
 
-    def __init__(self, settings: RunSettings, summary: RunSummary) -> None:
+    def __init__(
+        self, settings: RunSettings, summary: RunSummary, executor: Executor | None = None
+    ) -> None:
         self.settings = settings
         self.summary = summary
+        self.executor = executor
         self.locked_message = ""
 
     def __call__(self, directory: Path, run_id: str, source: Source) -> SourceOutcome | None:
         if not self.locked_message:
             try:
-                return _extract_and_load(self.settings, directory, run_id, source)
+                return _extract_and_load(self.settings, directory, run_id, source, self.executor)
             except WarehouseLockedError as exc:
                 self.locked_message = str(exc)
                 get_run_logger().error("load deferred: %s", exc)
         if not (directory / stages.BATCH).exists():
-            extract_pages(self.settings, directory, source)  # keep the cleaned batch ready
+            extract_pages(self.settings, directory, source, self.executor)  # keep it ready
         self.summary.deferred.append(str(directory))
         return None
 
@@ -245,7 +256,7 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
     run_id = run_id or new_run_id()
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
     wait = settings.lock_timeout_s
-    with run_lock(settings.data_dir), make_progress() as progress:
+    with run_lock(settings.data_dir), make_progress() as progress, ExitStack() as stack:
         loader.start_run(
             settings.db_path,
             run_id,
@@ -258,7 +269,10 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
                 settings.db_path, run_id, lock_timeout_s=wait
             )
             progress.stage("finish earlier runs' batches")
-            load = _Loader(settings, summary)
+            # One warm cleaning pool for the whole run (its imports overlap the crawls).
+            pool = extract_pool(settings.extract_workers) if settings.extract_workers > 1 else None
+            stack.callback(lambda: pool and pool.shutdown(cancel_futures=True))
+            load = _Loader(settings, summary, pool)
             summary.resumed = _finish_pending(settings, load)
             loader.upsert_sources(  # after the pending batches, whose jobs hold older configs
                 settings.db_path, [s.to_dict() for s in sources], lock_timeout_s=wait
@@ -287,6 +301,8 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
                     else:
                         progress.source_done(source.name, "deferred", "database locked")
                     progress.advance()
+            if pool is not None:
+                pool.shutdown()  # free its memory before the warehouse-wide steps
             progress.stage("syndication, search index and data checks")
             if load.locked_message:
                 summary.locked_message = load.locked_message

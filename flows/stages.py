@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,7 +106,9 @@ def crawl(job: CrawlJob) -> CrawlResult:
     return result
 
 
-def extract(settings: RunSettings, directory: Path, source: Source) -> ExtractResult:
+def extract(
+    settings: RunSettings, directory: Path, source: Source, executor: Executor | None = None
+) -> ExtractResult:
     """Clean the article pages a crawl archived into the directory's article batch."""
     pages = article_pages(directory / "fetches.jsonl")
     result = extract_batch(
@@ -115,6 +118,7 @@ def extract(settings: RunSettings, directory: Path, source: Source) -> ExtractRe
         max_bytes=settings.limits.max_page_bytes,
         workers=settings.extract_workers,
         known_texts=_read_json(directory / TEMPLATE_CONTEXT),
+        executor=executor,
     )
     (directory / EXTRACTED).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     return result

@@ -11,7 +11,7 @@ import pytest
 from crawlers.crawl import run_crawl
 from crawlers.discovery import parse_feed, parse_sitemap
 from crawlers.job import CrawlJob, CrawlLimits
-from crawlers.pages import PageRef, article_pages, extract_batch
+from crawlers.pages import PageRef, article_pages, extract_batch, extract_pool
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import parse_sources
 from crawlers.warc import read_response
@@ -246,3 +246,22 @@ except OSError as exc:
         sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
     )
     assert "articles.parquet" not in leftovers and not [n for n in leftovers if n.endswith(".tmp")]
+
+
+def test_a_run_wide_cleaning_pool_gives_the_same_batch(crawled, tmp_path: Path) -> None:
+    from warehouse.batch import read_article_batch
+
+    _site, job, _result, _rows = crawled
+    pages = article_pages(job.fetch_log_path)
+    extract_batch(pages, job.source, tmp_path / "serial.parquet", max_bytes=10**6)
+    with extract_pool(2) as pool:
+        extract_batch(
+            pages, job.source, tmp_path / "pooled.parquet", max_bytes=10**6, executor=pool
+        )
+    serial = {
+        (a.article_id, a.content_hash) for a in read_article_batch(tmp_path / "serial.parquet")
+    }
+    pooled = {
+        (a.article_id, a.content_hash) for a in read_article_batch(tmp_path / "pooled.parquet")
+    }
+    assert serial == pooled and len(serial) == len(pages)
