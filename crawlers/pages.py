@@ -173,6 +173,13 @@ def iter_extracted(
             yield from results
 
 
+def _enrich_chunk(articles: list[Article]) -> list[dict[str, Any]]:
+    return [
+        enrichment_record(a.article_id, a.content_hash, enrich(a.text, a.title, a.authors))
+        for a in articles
+    ]
+
+
 def enrichment_path(batch_path: Path) -> Path:
     """The enrichment file written beside an article batch."""
     return batch_path.with_name(batch_path.name.removesuffix(".parquet") + ".enrichment.parquet")
@@ -205,14 +212,13 @@ def extract_batch(
     stored = {k: v for k, v in (known_texts or {}).items() if k not in batch_texts}
     template = learn_template_lines([*stored.values(), *batch_texts.values()])
     articles = [strip_template(a, template) for a in articles]
-    enrichments = []
-    for article in articles:
-        if article.is_article:
-            result.articles += 1
-            found = enrich(article.text, article.title, article.authors)
-            enrichments.append(enrichment_record(article.article_id, article.content_hash, found))
-        else:
-            result.non_articles += 1
+    kept = [a for a in articles if a.is_article]
+    result.articles, result.non_articles = len(kept), len(articles) - len(kept)
+    if executor is not None:
+        chunks = [kept[i : i + 32] for i in range(0, len(kept), 32)]
+        enrichments = [row for rows in executor.map(_enrich_chunk, chunks) for row in rows]
+    else:
+        enrichments = _enrich_chunk(kept)
     # Enrichment first: a batch file on disk (written atomically) implies its enrichment exists.
     write_enrichment_batch(enrichments, enrichment_path(out_path))
     write_article_batch(articles, out_path)
