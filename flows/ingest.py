@@ -8,6 +8,7 @@ task retries. Work left by an earlier, killed run is finished first.
 from __future__ import annotations
 
 import contextlib
+import json
 from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -286,9 +287,25 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
                 for job in jobs.values():
                     progress.source_started(job.source.name)
                     futures.append(runner.submit(crawl_source, {"job": job}))
+                names = {
+                    id(f): job.source.name for f, job in zip(futures, jobs.values(), strict=True)
+                }
                 for future in as_completed(futures):
-                    result: CrawlResult = future.result()
-                    source = by_name[result.source]
+                    source = by_name[names[id(future)]]
+                    try:
+                        future.result()
+                    except Exception as exc:  # a crash in one crawl must not stop the others
+                        logger.error("%s: crawl failed: %s", source.name, exc)
+                        (jobs[source.name].out_dir / stages.CRAWLED).write_text(
+                            json.dumps(
+                                {
+                                    "status": "failed",
+                                    "failures": {"crashed": 1},
+                                    "message": f"crawl failed: {exc}"[:300],
+                                }
+                            ),
+                            encoding="utf-8",
+                        )
                     outcome = load(jobs[source.name].out_dir, run_id, source)
                     if outcome is not None:
                         summary.outcomes.append(outcome)
