@@ -16,6 +16,7 @@ from trafilatura.utils import load_html
 from crawlers.extract.article import Article, PageHints
 from crawlers.extract.boilerplate import FilterResult, clean_lines, trim_tail
 from crawlers.extract.decode import NotHtml, decode_html
+from crawlers.extract.edges import trim_edges
 from crawlers.extract.fields import (
     choose_title,
     clean_authors,
@@ -33,7 +34,7 @@ from crawlers.extract.structured import PageMeta, read_page_meta, visible_byline
 from crawlers.sources import Source
 from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
 
-EXTRACTOR_VERSION = "2026.11.3"
+EXTRACTOR_VERSION = "2026.11.4"
 
 # Pages above this are cut before parsing: no article needs 8 MB of markup and lxml time grows with it.
 MAX_HTML_CHARS = 8_000_000
@@ -135,6 +136,8 @@ def _extract(
     authors = _authors(tree, meta, doc, hints, sites, site_name_variants((source.name,)))
     text = _drop_byline(text, authors)
     text, tail = trim_tail(text, authors)
+    text, edges = trim_edges(text, tree)
+    tail = (*tail, *edges)
     if tail:
         cleaned = FilterResult(cleaned.text, (*cleaned.removed, *tail))
 
