@@ -112,3 +112,28 @@ def test_sql_on_missing_database(tmp_path: Path) -> None:
     result = geowire("sql", "--db", "missing.duckdb", "SELECT 1", cwd=tmp_path)
     assert result.returncode == 1
     assert "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_status_report_and_sources_check_commands(tmp_path: Path) -> None:
+    from warehouse import load as loader
+
+    db = tmp_path / "g.duckdb"
+    loader.start_run(db, "r1")
+    loader.upsert_sources(
+        db,
+        [{"name": "local", "homepage": "http://127.0.0.1:1/", "country": "IN", "language": "en"}],
+    )
+    loader.record_run_source(db, "r1", "local", status="failed", error="DNS lookup failed")
+    loader.finish_run(db, "r1", "completed")
+    status = geowire("status", "--db", str(db), cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert "local" in status.stdout
+    report = geowire("report", "--db", str(db), "--out", "r.html", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    bundled = Path(__file__).resolve().parents[1] / "sources.toml"
+    check = geowire("sources", "check", "--sources", str(bundled), cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    (tmp_path / "bad.toml").write_text(GOOD_SOURCE.replace("feeds =", "feed ="), encoding="utf-8")
+    bad = geowire("sources", "check", "--sources", "bad.toml", cwd=tmp_path)
+    assert bad.returncode == 2 and "did you mean 'feeds'" in bad.stderr
