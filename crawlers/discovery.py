@@ -14,6 +14,8 @@ import feedparser
 from dateutil import parser as date_parser
 from lxml import etree, html
 
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
 # A sitemap may legally list 50,000 URLs; bound how many links one document can hand the crawler.
 MAX_LINKS_PER_DOCUMENT = 50_000
 
@@ -43,6 +45,12 @@ class FeedDocument:
 
     links: list[Link]
     error: str | None = None
+
+
+def is_html(content_type: str | None) -> bool:
+    """True for an HTML media type; a missing type counts too (extraction rejects what is not)."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return not media or media in HTML_TYPES
 
 
 def parse_feed(body: bytes) -> FeedDocument:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from crawlers.discovery import parse_date
+from crawlers.discovery import is_html, parse_date
 from crawlers.enrich import enrich
 from crawlers.extract import extract_article
 from crawlers.extract.article import Article, PageHints
@@ -24,9 +24,8 @@ from crawlers.sources import Source
 from crawlers.urls import canonical_url
 from crawlers.warc import ArchiveError, read_response
 from warehouse.batch import write_article_batch
-from warehouse.enrichment import enrichment_record, write_enrichment_batch
+from warehouse.enrichment import enrichment_path, enrichment_record, write_enrichment_batch
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Below this many pages a process pool costs more to start than it saves.
 MIN_PAGES_FOR_POOL = 64
 
@@ -74,8 +73,7 @@ def article_pages(fetch_log: Path) -> list[PageRef]:
     for row in read_fetch_log(fetch_log):
         if row.get("kind") != "article" or row.get("status") != 200 or not row.get("warc_file"):
             continue
-        content_type = (row.get("content_type") or "").lower()
-        if content_type and not content_type.startswith(HTML_TYPES):
+        if not is_html(row.get("content_type")):
             continue
         pages[row["url"]] = PageRef(
             url=row["url"],
@@ -178,11 +176,6 @@ def _enrich_chunk(articles: list[Article]) -> list[dict[str, Any]]:
         enrichment_record(a.article_id, a.content_hash, enrich(a.text, a.title, a.authors))
         for a in articles
     ]
-
-
-def enrichment_path(batch_path: Path) -> Path:
-    """The enrichment file written beside an article batch."""
-    return batch_path.with_name(batch_path.name.removesuffix(".parquet") + ".enrichment.parquet")
 
 
 def extract_batch(

@@ -31,7 +31,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
-from crawlers.discovery import Link, parse_feed, parse_sitemap, section_links
+from crawlers.discovery import Link, is_html, parse_feed, parse_sitemap, section_links
 from crawlers.job import CrawlJob
 from crawlers.recorder import CrawlRecorder
 from crawlers.urls import (
@@ -42,8 +42,6 @@ from crawlers.urls import (
     on_source_domains,
     passes_patterns,
 )
-
-HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 
 
 class NewsSpider(scrapy.Spider):
@@ -202,7 +200,7 @@ class NewsSpider(scrapy.Spider):
             )
 
     def _is_html(self, response: Response) -> bool:
-        return any(t in _content_type(response).encode() for t in HTML_TYPES)
+        return is_html(_content_type(response))
 
     def on_error(self, failure: Failure) -> None:
         """Log a request that ended without a usable response, with the kind of failure."""

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
+from crawlers.discovery import is_html
 from crawlers.extract import EXTRACTOR_VERSION
-from crawlers.pages import PageRef, announcements, enrichment_path, extract_batch
+from crawlers.pages import PageRef, announcements, extract_batch
 from crawlers.sources import Source, load_sources
 from crawlers.urls import canonical_url, on_source_domains
 from crawlers.warc import ArchiveError, iter_responses
@@ -23,16 +24,16 @@ from flows.settings import default_data_dir, ensure_writable_dir, new_run_id
 from warehouse import load as loader
 from warehouse import state
 from warehouse.db import connect
-from warehouse.enrichment import load_enrichment
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
-# Pages the archive holds for the latest fetch of each article URL of a source.
+# Pages the archive holds for the latest fetch of each article URL of a source; the media-type
+# test is crawlers.discovery.is_html's (a missing type counts as HTML).
 _LATEST_ARTICLE_FETCHES = """
 SELECT url, run_id, warc_file, warc_offset, warc_length
 FROM fetches
 WHERE source = ? AND kind = 'article' AND status = 200 AND warc_file IS NOT NULL
-  AND (content_type IS NULL OR lower(content_type) LIKE 'text/html%'
+  AND (coalesce(content_type, '') = '' OR lower(content_type) LIKE 'text/html%'
        OR lower(content_type) LIKE 'application/xhtml+xml%')
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1
 ORDER BY url
@@ -131,10 +132,9 @@ def reextract(
                 workers=workers,
                 known_texts=state.recent_texts(db, source.name, lock_timeout_s=lock_timeout_s),
             )
-            loaded = loader.load_articles(
+            loaded = loader.load_batch(
                 db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning
             )
-            load_enrichment(db, enrichment_path(batch), lock_timeout_s=lock_timeout_s)
             counts = loaded.per_source.get(source.name, loader.SourceLoadCounts())
             result.per_source[source.name] = {"pages": extracted.pages, **asdict(counts)}
             loader.record_run_source(
@@ -206,10 +206,7 @@ def scan_warc(
     try:
         for position, response in iter_responses(path, max_bytes=MAX_IMPORT_BYTES):
             records += 1
-            content_type = response.headers.get("content-type", "").lower()
-            if response.status != 200 or not content_type.startswith(
-                ("text/html", "application/xhtml")
-            ):
+            if response.status != 200 or not is_html(response.headers.get("content-type")):
                 continue
             if (since and response.fetched_at < since) or (until and response.fetched_at >= until):
                 continue
@@ -273,16 +270,11 @@ def import_warc(
                     workers=workers,
                     known_texts=state.recent_texts(db, source_name, lock_timeout_s=lock_timeout_s),
                 )
-                loaded = loader.load_articles(
+                loaded = loader.load_batch(
                     db, batch, run_id, lock_timeout_s=lock_timeout_s, on_wait=logger.warning
                 )
-                load_enrichment(db, enrichment_path(batch), lock_timeout_s=lock_timeout_s)
                 counts = loaded.per_source.get(source_name, loader.SourceLoadCounts())
-                total = totals.setdefault(source_name, loader.SourceLoadCounts())
-                total.new += counts.new
-                total.updated += counts.updated
-                total.unchanged += counts.unchanged
-                total.non_articles += counts.non_articles
+                totals.setdefault(source_name, loader.SourceLoadCounts()).add(counts)
                 result.pages[source_name] = result.pages.get(source_name, 0) + len(refs)
             if not damage:  # a damaged file is imported again once repaired or re-downloaded
                 _record_import(db, path, run_id, records, sum(len(r) for r in pages.values()))

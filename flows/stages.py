@@ -17,14 +17,13 @@ from typing import Any
 
 from crawlers.crawl import CrawlResult, run_crawl
 from crawlers.job import CrawlJob
-from crawlers.pages import ExtractResult, article_pages, enrichment_path, extract_batch
+from crawlers.pages import ExtractResult, article_pages, extract_batch
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import Source
 from flows.settings import RunSettings
 from warehouse import load as loader
 from warehouse import state
 from warehouse.checks import CheckFailure, run_checks
-from warehouse.enrichment import load_enrichment
 
 log = logging.getLogger("geowire")
 
@@ -137,13 +136,10 @@ def load(settings: RunSettings, directory: Path, run_id: str, source: Source) ->
         loader.update_feed_state(db, _document_states(fetch_log), lock_timeout_s=wait)
     counts = loader.SourceLoadCounts()
     if (directory / BATCH).exists():
-        result = loader.load_articles(
+        result = loader.load_batch(
             db, directory / BATCH, run_id, lock_timeout_s=wait, on_wait=log.warning
         )
         counts = result.per_source.get(source.name, counts)
-        enrichment = enrichment_path(directory / BATCH)
-        if enrichment.exists():
-            load_enrichment(db, enrichment, lock_timeout_s=wait)
     crawl_info = _read_json(directory / CRAWLED)
     outcome = SourceOutcome(
         source=source.name,

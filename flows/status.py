@@ -58,19 +58,6 @@ WITH ok_runs AS (
     SELECT source, max(recorded_at) AS last_success_at
     FROM run_sources WHERE status IN ('completed', 'partial') GROUP BY source
 ),
-attempts AS (
-    -- Skipped means backed off after failures (flows.ingest._plan): it must not end a streak.
-    SELECT source, status, recorded_at,
-        row_number() OVER (PARTITION BY source ORDER BY recorded_at DESC) AS recency
-    FROM run_sources WHERE status <> 'skipped'
-),
-streaks AS (
-    SELECT source,
-        coalesce(min(recency) FILTER (WHERE status <> 'failed'), max(recency) + 1) - 1
-            AS consecutive_failures,
-        arg_max(status, recorded_at) AS last_run_status
-    FROM attempts GROUP BY source
-),
 starts AS (
     SELECT source, min(since_at) AS tracked_since FROM (
         SELECT name AS source, first_added_at AS since_at FROM sources
@@ -81,12 +68,11 @@ starts AS (
 SELECT
     h.source, s.country, coalesce(TRY_CAST(s.config->>'enabled' AS BOOLEAN), true),
     coalesce(o.last_success_at, h.last_success_at), h.last_fetch_at, h.last_new_article_at,
-    coalesce(x.consecutive_failures, 0), coalesce(x.last_run_status, h.last_run_status),
+    h.consecutive_failures, h.last_run_status,
     h.last_error_kind, h.last_error, t.tracked_since, h.articles
 FROM source_health h
 LEFT JOIN sources s ON s.name = h.source
 LEFT JOIN ok_runs o ON o.source = h.source
-LEFT JOIN streaks x ON x.source = h.source
 LEFT JOIN starts t ON t.source = h.source
 ORDER BY h.source
 """

@@ -67,6 +67,11 @@ def enrichment_record(article_id: str, content_hash: str, enrichment: Enrichment
     }
 
 
+def enrichment_path(batch_path: Path) -> Path:
+    """The enrichment file written beside an article batch."""
+    return batch_path.with_name(batch_path.name.removesuffix(".parquet") + ".enrichment.parquet")
+
+
 def write_enrichment_batch(records: Iterable[dict[str, Any]], path: str | Path) -> int:
     """Write enrichment rows to Parquet atomically; return the row count."""
     path = Path(path)

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from warehouse.batch import check_batch_schema
 from warehouse.db import WarehouseError, connect, now_utc, utc_naive
+from warehouse.enrichment import enrichment_path, load_enrichment
 
 OnWait = Callable[[str], None] | None
 RUN_STATUSES = ("running", "completed", "failed")
@@ -41,6 +42,11 @@ class SourceLoadCounts:
     unchanged: int = 0
     stale: int = 0
     non_articles: int = 0
+
+    def add(self, other: SourceLoadCounts) -> None:
+        """Add another load's counts to these."""
+        for name in ("new", "updated", "unchanged", "stale", "non_articles"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -194,6 +200,24 @@ _FETCH_FIELDS: dict[str, pa.DataType] = {
     "last_modified": pa.string(),
     "content_hash": pa.string(),
 }
+
+
+def load_batch(
+    db_path: str | Path,
+    parquet_path: str | Path,
+    run_id: str,
+    *,
+    lock_timeout_s: float = 60.0,
+    on_wait: OnWait = None,
+) -> LoadResult:
+    """Load an article batch, then the enrichment the extract stage wrote beside it."""
+    result = load_articles(
+        db_path, parquet_path, run_id, lock_timeout_s=lock_timeout_s, on_wait=on_wait
+    )
+    enrichment = enrichment_path(Path(parquet_path))
+    if enrichment.exists():
+        load_enrichment(db_path, enrichment, lock_timeout_s=lock_timeout_s)
+    return result
 
 
 def read_fetch_log(jsonl_path: str | Path, run_id: str) -> pa.Table:

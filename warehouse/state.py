@@ -124,19 +124,9 @@ def source_attempts(
         return {}
     with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
         rows = con.execute(
-            """
-            WITH attempts AS (
-                SELECT source, status, recorded_at,
-                    row_number() OVER (PARTITION BY source ORDER BY recorded_at DESC) AS recency
-                FROM run_sources
-                WHERE status <> 'skipped' AND source IN (SELECT unnest($names::VARCHAR[]))
-            )
-            SELECT source,
-                coalesce(min(recency) FILTER (WHERE status <> 'failed'), max(recency) + 1) - 1,
-                max(recorded_at)
-            FROM attempts GROUP BY source
-            """,
-            {"names": names},
+            "SELECT source, consecutive_failures, last_attempt_at FROM source_health"
+            " WHERE source IN (SELECT unnest(?::VARCHAR[]))",
+            [names],
         ).fetchall()
     return {name: SourceAttempts(int(failures), as_utc(last)) for name, failures, last in rows}
 

@@ -1,6 +1,7 @@
 -- Mart: one row per known source (registry, runs, fetches or articles) and how it is doing.
 -- consecutive_failures counts the latest run_sources rows with status 'failed' since the last
--- run in which the source did not fail (runs in which it was backed off are ignored).
+-- run in which the source did not fail (runs in which it was backed off are ignored);
+-- last_attempt_at is when it was last tried. The planner's backoff reads both from here.
 CREATE OR REPLACE VIEW source_health AS
 WITH names AS (
     SELECT name AS source FROM sources
@@ -28,6 +29,7 @@ run_history AS (
     SELECT
         rs.source,
         rs.status,
+        rs.recorded_at,
         row_number() OVER (PARTITION BY rs.source ORDER BY r.started_at DESC, rs.recorded_at DESC)
             AS recency
     FROM run_sources rs
@@ -39,7 +41,8 @@ failures AS (
         source,
         coalesce(min(recency) FILTER (WHERE status <> 'failed'), max(recency) + 1) - 1
             AS consecutive_failures,
-        min(status) FILTER (WHERE recency = 1) AS last_run_status
+        min(status) FILTER (WHERE recency = 1) AS last_run_status,
+        max(recorded_at) AS last_attempt_at
     FROM run_history
     GROUP BY source
 )
@@ -51,6 +54,7 @@ SELECT
     coalesce(a.articles, 0) AS articles,
     coalesce(x.consecutive_failures, 0) AS consecutive_failures,
     x.last_run_status,
+    x.last_attempt_at,
     f.last_error_kind,
     f.last_error,
     f.last_error_at
