@@ -155,14 +155,13 @@ class _Loader:
         self.settings = settings
         self.summary = summary
         self.executor = executor
-        self.locked_message = ""
 
     def __call__(self, directory: Path, run_id: str, source: Source) -> SourceOutcome | None:
-        if not self.locked_message:
+        if not self.summary.locked_message:
             try:
                 return _extract_and_load(self.settings, directory, run_id, source, self.executor)
             except WarehouseLockedError as exc:
-                self.locked_message = str(exc)
+                self.summary.locked_message = str(exc)
                 get_run_logger().error("load deferred: %s", exc)
         if not (directory / stages.BATCH).exists():
             extract_pages(self.settings, directory, source, self.executor)  # keep it ready
@@ -321,11 +320,7 @@ def run_ingest(settings: RunSettings, run_id: str | None = None) -> RunSummary:
             if pool is not None:
                 pool.shutdown()  # free its memory before the warehouse-wide steps
             progress.stage("syndication, search index and data checks")
-            if load.locked_message:
-                summary.locked_message = load.locked_message
-                raise LoadsDeferred(_deferred_message(summary))
-            failures = check_warehouse(settings)
-            summary.check_failures = [describe_check_failure(f) for f in failures]
+            _finish_warehouse(settings, summary)
         except BaseException as exc:
             _finish_quietly(settings, run_id, "failed", str(exc))
             raise
@@ -364,17 +359,21 @@ def describe_check_failure(failure: CheckFailure) -> str:
     return f"{failure.name}: {failure.message} ({failure.count} rows, e.g. {sample})"
 
 
+def _finish_warehouse(settings: RunSettings, summary: RunSummary) -> None:
+    """Stop if loads were deferred (the database stayed locked); else the warehouse-wide steps."""
+    if summary.locked_message:
+        raise LoadsDeferred(
+            f"{summary.locked_message}\n{len(summary.deferred)} crawled batch(es) kept on disk"
+            " and not lost; they load with the next run or `geowire load-pending`"
+        )
+    failures = check_warehouse(settings)
+    summary.check_failures = [describe_check_failure(f) for f in failures]
+
+
 def _finish_quietly(settings: RunSettings, run_id: str, status: str, error: str) -> None:
     # A locked database cannot record the failure either; the next run marks it interrupted.
     with contextlib.suppress(WarehouseError):
         loader.finish_run(settings.db_path, run_id, status, error=error[:1000], lock_timeout_s=5.0)
-
-
-def _deferred_message(summary: RunSummary) -> str:
-    return (
-        f"{summary.locked_message}\n{len(summary.deferred)} crawled batch(es) kept on disk"
-        " and not lost; they load with the next run or `geowire load-pending`"
-    )
 
 
 @flow(name="load-pending", log_prints=True)
@@ -397,11 +396,7 @@ def load_pending(
         )
         load = _Loader(settings, summary)
         summary.resumed = _finish_pending(settings, load)
-        if load.locked_message:
-            summary.locked_message = load.locked_message
-            raise LoadsDeferred(_deferred_message(summary))
-        failures = check_warehouse(settings)
-        summary.check_failures = [describe_check_failure(f) for f in failures]
+        _finish_warehouse(settings, summary)
     if summary.check_failures:
         raise ChecksFailed("data checks failed: " + "; ".join(summary.check_failures))
     return summary
