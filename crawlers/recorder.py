@@ -65,6 +65,10 @@ class CrawlRecorder:
             for value in values
         ]
         reason = http.RESPONSES.get(response.status, b"").decode("latin-1")
+        # The hash of the body as received (before decompression); the spider compares the same
+        # value with the one stored last time, so both read it from here.
+        digest = hashlib.sha256(response.body).hexdigest()
+        request.meta["content_hash"] = digest
         position = self.archive.write_response(
             response.url, response.status, reason, headers, response.body, fetched_at
         )
@@ -80,7 +84,7 @@ class CrawlRecorder:
             warc_length=position.length,
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
-            content_hash=hashlib.sha256(response.body).hexdigest(),
+            content_hash=digest,
         )
 
     def record_failure(self, request: Request, error_kind: str, error: str) -> None:

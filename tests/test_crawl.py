@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -265,3 +266,40 @@ def test_a_run_wide_cleaning_pool_gives_the_same_batch(crawled, tmp_path: Path) 
         (a.article_id, a.content_hash) for a in read_article_batch(tmp_path / "pooled.parquet")
     }
     assert serial == pooled and len(serial) == len(pages)
+
+
+def test_a_feed_whose_server_ignores_validators_is_skipped_when_its_body_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    import gzip
+
+    with serve({}, host="127.0.0.9") as site:
+        rss = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><item><title>T</title>'
+            f"<link>{site.base_url}/news/2026/03/feed-story-about-ties.html</link></item>"
+            "</channel></rss>"
+        ).encode()
+        site.routes.update(
+            {
+                "/feed.xml": Route(
+                    body=gzip.compress(rss, mtime=0),  # no ETag, no Last-Modified; gzip on the wire
+                    headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"},
+                ),
+                "/news/2026/03/feed-story-about-ties.html": html("Feed story"),
+            }
+        )
+        first = make_job(tmp_path / "one", site.base_url)
+        run_crawl(first)
+        feed_row = next(r for r in read_fetch_log(first.fetch_log_path) if r["kind"] == "feed")
+        second = CrawlJob(
+            **{
+                **make_job(tmp_path / "two", site.base_url).__dict__,
+                "validators": {
+                    f"{site.base_url}/feed.xml": {"content_hash": feed_row["content_hash"]}
+                },
+            }
+        )
+        run_crawl(second)
+        assert site.hits("/news/2026/03/feed-story-about-ties.html") == 1, "unchanged feed re-read"
+        stats = json.loads(second.stats_path.read_text())
+        assert stats["geowire/documents_unchanged"] == 1
