@@ -215,7 +215,7 @@ def export_state(settings: RunSettings, sources: Sequence[Source]) -> None:
             settings.db_path, [*source.feeds, *source.sitemaps], lock_timeout_s=wait
         )
         texts = state.recent_texts(settings.db_path, source.name, lock_timeout_s=wait)
-        _write_atomic(out / KNOWN_URLS, "\n".join(sorted(known)))
+        _write_atomic(out / KNOWN_URLS, stages.skip_list(known))
         _write_atomic(out / VALIDATORS, json.dumps(validators, default=str))
         _write_atomic(out / stages.TEMPLATE_CONTEXT, json.dumps(texts))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from crawlers.job import CrawlJob
 from crawlers.pages import ExtractResult, article_pages, extract_batch
 from crawlers.recorder import read_fetch_log
 from crawlers.sources import Source
+from crawlers.urls import canonical_url
 from flows.settings import RunSettings
 from warehouse import load as loader
 from warehouse import state
@@ -55,6 +57,16 @@ def source_dir(settings: RunSettings, run_id: str, source: str) -> Path:
     return settings.runs_dir / run_id / source
 
 
+def skip_list(known: Mapping[str, state.KnownArticle]) -> str:
+    """The crawl's skip list: each stored article's canonical URL and the URL it was fetched at.
+
+    A link is compared in canonical form; a page whose rel=canonical names another URL (an AMP
+    or mobile variant, a different slug) would otherwise be fetched again every night.
+    """
+    urls = set(known) | {canonical_url(k.url) for k in known.values() if k.url}
+    return "\n".join(sorted(urls))
+
+
 def plan_crawl(settings: RunSettings, run_id: str, source: Source, now: datetime) -> CrawlJob:
     """Build the crawl job with the warehouse's incremental state for this source."""
     job = plan_crawl_offline(settings, run_id, source)
@@ -63,7 +75,7 @@ def plan_crawl(settings: RunSettings, run_id: str, source: Source, now: datetime
     wait = settings.lock_timeout_s
     known = state.known_article_urls(settings.db_path, source.name, lock_timeout_s=wait)
     known_file = job.out_dir / "known_urls.txt"
-    known_file.write_text("\n".join(sorted(known)), encoding="utf-8")
+    known_file.write_text(skip_list(known), encoding="utf-8")
     # Template learning needs the source's recent texts; read them now, while planning, so the
     # extract stage never waits for the database (it may be locked by then).
     (job.out_dir / TEMPLATE_CONTEXT).write_text(

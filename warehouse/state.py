@@ -29,6 +29,7 @@ class KnownArticle:
     last_seen_at: datetime
     content_hash: str
     version: int
+    url: str = ""  # as last fetched; it may differ from the page's rel=canonical
 
 
 def known_article_urls(
@@ -39,8 +40,8 @@ def known_article_urls(
         return {}
     with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
         rows = con.execute(
-            "SELECT canonical_url, article_id, first_seen_at, last_seen_at, content_hash, version"
-            " FROM articles WHERE source = ?",
+            "SELECT canonical_url, article_id, first_seen_at, last_seen_at, content_hash, version,"
+            " url FROM articles WHERE source = ?",
             [source],
         ).fetchall()
     return {
@@ -50,8 +51,9 @@ def known_article_urls(
             last_seen_at=as_utc(last) or last,
             content_hash=content_hash,
             version=version,
+            url=fetched,
         )
-        for url, article_id, first, last, content_hash, version in rows
+        for url, article_id, first, last, content_hash, version, fetched in rows
     }
 
 
