@@ -70,7 +70,11 @@ def article_pages(fetch_log: Path) -> list[PageRef]:
     """
     announced = announcements(fetch_log.with_name("announced.jsonl"))
     pages: dict[str, PageRef] = {}
+    refused: set[str] = set()
     for row in read_fetch_log(fetch_log):
+        if row.get("error_kind") == "too_large":
+            # archived compressed (a gzip bomb), refused once decompressed: nothing to clean
+            refused.add(row["url"])
         if row.get("kind") != "article" or row.get("status") != 200 or not row.get("warc_file"):
             continue
         if not is_html(row.get("content_type")):
@@ -85,7 +89,7 @@ def article_pages(fetch_log: Path) -> list[PageRef]:
                 **announced.get(canonical_url(row["url"]), {}),
             },
         )
-    return list(pages.values())
+    return [page for url, page in pages.items() if url not in refused]
 
 
 def _hints(data: dict[str, Any] | None) -> PageHints | None:
