@@ -143,8 +143,17 @@ class FilterResult:
 def compile_rules(
     rules: Iterable[tuple[str, int]] = RULES,
 ) -> tuple[tuple[re.Pattern[str], int], ...]:
-    """Compile (regex, max length) rules into case-insensitive whole-line matchers."""
-    return tuple((re.compile(pattern, re.IGNORECASE), limit) for pattern, limit in rules)
+    """Compile (regex, max length) rules into case-insensitive whole-line matchers: one combined
+    pattern per length limit, holding every rule allowed at that length, shortest limit first."""
+    rules = list(rules)
+    limits = sorted({limit for _, limit in rules})
+    return tuple(
+        (
+            re.compile("|".join(f"(?:{p})" for p, most in rules if most >= limit), re.IGNORECASE),
+            limit,
+        )
+        for limit in limits
+    )
 
 
 COMPILED = compile_rules()
@@ -156,7 +165,10 @@ def is_boilerplate(line: str, rules: tuple[tuple[re.Pattern[str], int], ...] = C
     if not stripped:
         return False
     length = len(stripped)
-    return any(length <= limit and rx.fullmatch(stripped) for rx, limit in rules)
+    for pattern, limit in rules:
+        if length <= limit:
+            return pattern.fullmatch(stripped) is not None
+    return False
 
 
 def clean_lines(

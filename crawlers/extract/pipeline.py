@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import py3langid
 from lxml.html import HtmlElement
@@ -14,9 +14,11 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from crawlers.extract.article import Article, PageHints
+from crawlers.extract.body import block_words, needs_second_opinion, pick_body
 from crawlers.extract.boilerplate import FilterResult, clean_lines, trim_tail
 from crawlers.extract.decode import NotHtml, decode_html
 from crawlers.extract.edges import trim_edges
+from crawlers.extract.fallback_meta import FallbackMeta
 from crawlers.extract.fields import (
     choose_title,
     clean_authors,
@@ -28,6 +30,7 @@ from crawlers.extract.fields import (
     tidy,
 )
 from crawlers.extract.layout import unwrap_layout_tables
+from crawlers.extract.pitches import trim_pitches
 from crawlers.extract.prune import prune_furniture
 from crawlers.extract.quality import judge_page
 from crawlers.extract.structured import PageMeta, read_page_meta, visible_bylines, visible_dates
@@ -113,40 +116,43 @@ def _extract(
     fast = len(markup) > FAST_MODE_CHARS
     if fast:
         flags.append("large_page")
-    doc = _trafilatura(tree, url, fetched_at, source, fast=fast)
-    raw_text = (doc.text if doc is not None else "") or ""
-
+    default = _trafilatura(tree, url, source, fast=fast)
+    extra_words = _body_words(meta.article_body)
+    default_words = len(default.split())
+    # the declared body says the default run lost part of the article
+    short_of_declared = extra_words > 1.5 * default_words + 50
+    recall = ""
+    if not fast and (short_of_declared or needs_second_opinion(default_words, block_words(tree))):
+        recall = _trafilatura(tree, url, source, favor_recall=True)
+    raw_text, chosen = pick_body(default, recall)
+    if chosen is None and short_of_declared and len(recall) > len(default) * 1.2:
+        raw_text, chosen = recall, "recall_retry"
+    if chosen:
+        flags.append(chosen)
     cleaned = clean_lines(raw_text)
     text = cleaned.text
-    extra_words = _body_words(meta.article_body)
-    if extra_words and extra_words > 1.5 * len(text.split()) + 50:
-        # trafilatura lost part of the body: ask its recall mode once and keep what is longer
-        second = _trafilatura(tree, url, fetched_at, source, fast=fast, favor_recall=True)
-        if second is not None and second.text:
-            retry = clean_lines(second.text)
-            if len(retry.text) > len(text) * 1.2:
-                cleaned, text = retry, retry.text
-                flags.append("recall_retry")
+    fallback = FallbackMeta(tree, url, fetched_at)
 
     # trafilatura's sitename is often a guess from the <title> (the headline itself): not used
     sites = site_name_variants((meta.site_name, source.name), host_of(url))
-    title = _title(meta, getattr(doc, "title", None), hints, sites)
+    title = _title(meta, fallback.title, hints, sites)
     text = _drop_leading_title(text, title)
 
-    authors = _authors(tree, meta, doc, hints, sites, site_name_variants((source.name,)))
+    authors = _authors(tree, meta, fallback, hints, sites, site_name_variants((source.name,)))
     text = _drop_byline(text, authors)
     text, tail = trim_tail(text, authors)
     text, edges = trim_edges(text, tree)
-    tail = (*tail, *edges)
+    text, pitches = trim_pitches(text, authors)
+    tail = (*tail, *edges, *pitches)
     if tail:
         cleaned = FilterResult(cleaned.text, (*cleaned.removed, *tail))
 
-    published = _published(tree, meta, doc, hints, fetched_at)
+    published = _published(tree, meta, fallback, hints, fetched_at)
     modified = _first_date(meta.modified, fetched_at)
 
-    tags = split_tags(meta.keywords) or split_tags(getattr(doc, "tags", None) or [])
+    tags = split_tags(meta.keywords) or split_tags(fallback.tags)
     language = _language(text, meta, source)
-    description = tidy(meta.description) or tidy(getattr(doc, "description", None))
+    description = tidy(meta.description) or tidy(fallback.description)
     words = len(text.split())
 
     flags.extend(
@@ -191,27 +197,22 @@ def _extract(
 def _trafilatura(
     tree: HtmlElement,
     url: str,
-    fetched_at: datetime,
     source: Source,
     fast: bool = False,
     favor_recall: bool = False,
-) -> Any:
-    return bare_extraction(
+) -> str:
+    """trafilatura's body text for the tree (metadata is read lazily elsewhere); "" if none."""
+    doc = bare_extraction(
         tree,
         url=url,
         fast=fast,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         favor_recall=favor_recall,
         prune_xpath=list(source.prune_xpaths) or None,
-        date_extraction_params={
-            "original_date": True,
-            "extensive_search": False,
-            # the fetch time, not the clock: re-extraction of an old page gives the same answer
-            "max_date": (fetched_at + timedelta(days=1)).strftime("%Y-%m-%d"),
-        },
     )
+    return (doc.text if doc is not None else "") or ""
 
 
 def _title(meta: PageMeta, traf_title: str | None, hints: PageHints, sites: set[str]) -> str | None:
@@ -240,7 +241,7 @@ def _title(meta: PageMeta, traf_title: str | None, hints: PageHints, sites: set[
 def _authors(
     tree: HtmlElement,
     meta: PageMeta,
-    doc: Any,
+    fallback: FallbackMeta,
     hints: PageHints,
     sites: set[str],
     outlet: set[str],
@@ -248,9 +249,14 @@ def _authors(
     """People named by structured data first, then meta tags, trafilatura, visible bylines;
     organisations only when no person is named. The outlet itself is not an author, but a
     personal site is named after its author ("Tim Shields" on timshields.com)."""
-    traf = [doc.author.replace(";", ",")] if doc is not None and doc.author else []
-    for values in (meta.authors, meta.meta_authors, traf, None):
-        found = visible_bylines(tree) if values is None else values
+    sources: tuple[Callable[[], list[str]], ...] = (
+        lambda: meta.authors,
+        lambda: meta.meta_authors,
+        lambda: [fallback.author.replace(";", ",")] if fallback.author else [],
+        lambda: visible_bylines(tree),
+    )
+    for read in sources:
+        found = read()
         authors = [
             a
             for a in clean_authors(found)
@@ -303,7 +309,11 @@ def _drop_byline(text: str, authors: list[str]) -> str:
 
 
 def _published(
-    tree: HtmlElement, meta: PageMeta, doc: Any, hints: PageHints, fetched_at: datetime
+    tree: HtmlElement,
+    meta: PageMeta,
+    fallback: FallbackMeta,
+    hints: PageHints,
+    fetched_at: datetime,
 ) -> datetime | None:
     """Declared dates first, then the date printed by the headline, then htmldate's (day only,
     made precise by the feed's time when both agree on the day), then the feed's."""
@@ -315,7 +325,7 @@ def _published(
     if published is not None:
         return published
     hinted = parse_datetime(hints.published_at, fetched_at)
-    found = parse_datetime(doc.date, fetched_at) if doc is not None else None
+    found = parse_datetime(fallback.date, fetched_at)
     if found is not None:
         return hinted if hinted is not None and hinted.date() == found.date() else found
     return _first_date(updated, fetched_at) or hinted

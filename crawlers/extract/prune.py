@@ -26,29 +26,34 @@ FURNITURE = re.compile(
     r"popup|modal|recirc|read-?next|rail)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+# "cta" also names whole article columns on some themes: only a small box of that name goes
+SMALL_FURNITURE = re.compile(r"(?:^|[\s_-])cta(?:$|[\s_-])", re.IGNORECASE)
 CANDIDATE_TAGS = ("div", "section", "aside", "form", "ul", "ol", "figure", "p")
 MAX_SHARE = 0.25  # a box holding more of the page's text than this is not furniture
+SMALL_SHARE = 0.03
 KEEP_TAGS = frozenset({"html", "body", "main", "article"})
 
 
 def prune_furniture(tree: HtmlElement) -> int:
     """Drop call-to-action, sign-up, promo, disclosure, bio and pop-up boxes in place; return
     how many were dropped."""
-    candidates = [
-        el
-        for el in tree.iter(*CANDIDATE_TAGS)
-        if FURNITURE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-    ]
+    candidates: list[tuple[HtmlElement, float]] = []
+    for el in tree.iter(*CANDIDATE_TAGS):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if FURNITURE.search(names):
+            candidates.append((el, MAX_SHARE))
+        elif SMALL_FURNITURE.search(names):
+            candidates.append((el, SMALL_SHARE))
     if not candidates:
         return 0
     bodies = tree.xpath("//body")
     total = len((bodies[0] if bodies else tree).text_content())
     dropped: list[HtmlElement] = []
     gone: set[HtmlElement] = set()
-    for element in candidates:
+    for element, share in candidates:
         if element.tag in KEEP_TAGS or any(a in gone for a in element.iterancestors()):
             continue
-        if element.xpath(".//h1") or len(element.text_content()) > MAX_SHARE * total:
+        if element.xpath(".//h1") or len(element.text_content()) > share * total:
             continue
         dropped.append(element)
         gone.add(element)
