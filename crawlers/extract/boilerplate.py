@@ -124,8 +124,14 @@ RULES: tuple[tuple[str, int], ...] = (
         40,
     ),
     (r"(tags?|topics?|filed under|categories|category)\s*:.{0,200}", 210),
+    # review credits of health and finance pages ("Medically reviewed by Dr Jane Doe, MD")
     (
-        r"(back to top|top of page|go to top|skip to (main )?content|print|print article|"
+        r"(medically |peer |fact[- ]?|expert |clinically )?(reviewed|checked|verified|fact-checked)"
+        r"( by|:)\s.{0,200}",
+        250,
+    ),
+    (
+        r"(back to (top|the top|contents|table of contents)|top of page|go to top|skip to (main )?content|print|print article|"
         r"save|saved|bookmark|listen to (this )?article|\d+\s*min(ute)?s? read|toggle.{0,30})[\s!.]*",
         40,
     ),
@@ -220,9 +226,19 @@ def trim_tail(text: str, authors: list[str] | None = None) -> tuple[str, tuple[s
         stripped = line.strip().strip("#*-–—|•· ").strip()
         if len(stripped) > 70:
             continue
-        if TAIL_HEADINGS.fullmatch(stripped) or (names and _fold(stripped) in names):
+        if TAIL_HEADINGS.fullmatch(stripped) or (names and _name_line(stripped) in names):
             return "\n".join(lines[:index]), tuple(lines[index:])
     return text, ()
+
+
+CREDENTIAL_SUFFIX = re.compile(
+    r"(,?\s+(md|m\.d\.|phd|ph\.d\.|rn|do|mph|mba|rd|rdn|np|dvm|cpa|cfp|jd|esq)\.?)+$", re.IGNORECASE
+)
+
+
+def _name_line(line: str) -> str:
+    """The folded form of an author-box name line, credentials dropped ("Jane Doe, MD*")."""
+    return _fold(CREDENTIAL_SUFFIX.sub("", line.strip("*_ ")))
 
 
 def _fold(value: str) -> str:

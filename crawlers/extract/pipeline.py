@@ -287,11 +287,22 @@ def _body_words(body: str | None) -> int:
     return len(body.split()) if body else 0
 
 
+KICKER_WORDS = 5
+
+
 def _drop_leading_title(text: str, title: str | None) -> str:
+    """The headline repeated at the top of the text goes, with the short labels above it
+    (a section or series kicker, "threadWEAR 301", a date)."""
     if not title or not text:
         return text
-    first, _, rest = text.partition("\n")
-    return rest if fold(first) == fold(title) else text
+    lines = text.split("\n")
+    target = fold(title)
+    for index, line in enumerate(lines[:3]):
+        if fold(line) == target:
+            return "\n".join(lines[index + 1 :])
+        if len(line.split()) > KICKER_WORDS or line.rstrip().endswith((".", "!", "?", ":")):
+            break
+    return text
 
 
 def _drop_byline(text: str, authors: list[str]) -> str:
