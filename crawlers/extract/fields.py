@@ -90,9 +90,9 @@ def choose_title(
     h1s: Iterable[str | None] = (),
     h2s: Iterable[str | None] = (),
 ) -> str | None:
-    """The headline: the visible <h1> when it agrees with the declared titles (or an <h2> equal to
-    a part of one), else the first declared title without site names; then without a trailing
-    subtitle ("Headline – A Beginner's Guide"). Declared titles are often SEO variants of the
+    """The headline: the visible <h1> when it agrees with the declared titles or they disagree
+    among themselves (or an <h2> equal to a part of one), else the first declared title without
+    site names; then without a trailing subtitle ("Headline – A Beginner's Guide"). Declared titles are often SEO variants of the
     visible headline; when one merely extends the other the declared one is the fuller form."""
     raw = [t for t in (tidy(c) for c in candidates) if t]
     cleaned = [t for t in (strip_site_name(c, sites) for c in raw) if t and len(t) >= 3]
@@ -125,6 +125,12 @@ def _pick_title(
             best, best_score = h1, score
     if best is not None and (best_score >= H1_AGREEMENT or not cleaned):
         return _fuller_declared(best, cleaned[:1])
+    if (
+        best is not None
+        and len(best.split()) >= TITLE_SIZED_H1
+        and _declared_disagree(cleaned, h1s)
+    ):
+        return best
     for h2 in h2s:
         h2 = tidy(h2)
         if h2 and len(h2) >= 10 and any(fold(h2) in parts[1:] for parts in segments):
@@ -132,18 +138,33 @@ def _pick_title(
     return cleaned[0] if cleaned else None
 
 
+def _declared_disagree(cleaned: list[str], h1s: Iterable[str | None]) -> bool:
+    """True when the declared titles are several different SEO variants (og:title, <title>,
+    JSON-LD): none of them is then the headline's authority, the visible <h1> is."""
+    variants = {fold(drop_subtitle(title)) for title in cleaned}
+    return len(variants - {fold(h) for h in h1s if h}) >= 2
+
+
 def _fuller_declared(h1: str, declared: list[str]) -> str:
     """The declared title when it is the <h1> plus words ("How Much Do SEO Agencies Charge?" vs
     "... Charge? 2025 Costs of SEO Companies"), or the <h1> minus a colon subtitle
     ("Enterprise Cloud Storage" vs "Enterprise Cloud Storage: The Ultimate Guide")."""
     for title in declared:
-        short, long_ = fold(h1), fold(title)
+        short, long_ = fold(_drop_article(h1)), fold(_drop_article(title))
         if long_.startswith(short) and len(title.split()) >= len(h1.split()) + 2:
             return title
         head, colon, _ = h1.partition(": ")
         if colon and len(long_) >= 10 and fold(head) == long_:
             return title
     return h1
+
+
+LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+
+
+def _drop_article(title: str) -> str:
+    """ "The 5 Best Providers" and "5 Best Providers" name the same headline."""
+    return LEADING_ARTICLE.sub("", title)
 
 
 SUBTITLE_SEPARATOR = re.compile(r"\s+(?:\||–|—|-)\s+")
@@ -165,6 +186,7 @@ def drop_subtitle(title: str) -> str:
 
 
 H1_AGREEMENT = 0.35
+TITLE_SIZED_H1 = 4  # words: shorter <h1>s are as often a section or site name
 TITLE_SIZED_WORDS = 15
 
 
