@@ -21,17 +21,17 @@ CORPUS = Path(
     )
 )
 
-FLOORS = {  # measured 2026.11.4: F1 0.958, must-appear 96.7%, title 91.1%, author 88.6%, date 93.1%
-    "word F1": 0.948,
-    "must-appear": 0.94,
-    "title": 0.89,
-    "author": 0.86,
-    "date": 0.90,
+FLOORS = {  # measured 2026.11.5: F1 0.969, must-appear 97.3%, title 92.2%, author 88.6%, date 93.1%
+    "word F1": 0.966,
+    "must-appear": 0.96,
+    "title": 0.915,
+    "author": 0.88,
+    "date": 0.925,
 }
 # "leaks" counts a must-not snippet only beyond its occurrences in the true body (see
 # benchmarks/bench_extract.py `leaked`); "leaks (any)" is the plain containment rate
-LEAK_CEILING = 0.054  # measured 4.1%
-LEAK_ANY_CEILING = 0.079  # measured 6.4%
+LEAK_CEILING = 0.028  # measured 2.2%
+LEAK_ANY_CEILING = 0.05  # measured 4.5%
 ARTICLE_RATE_FLOOR = 0.97
 
 pytestmark = pytest.mark.skipif(
@@ -71,3 +71,14 @@ def test_leak_ceiling(corpus_run: tuple[dict[str, float], float]) -> None:
 def test_real_articles_are_recognised(corpus_run: tuple[dict[str, float], float]) -> None:
     _, rate = corpus_run
     assert rate >= ARTICLE_RATE_FLOOR
+
+
+def test_recall_mode_recovers_sections_the_default_mode_dropped() -> None:
+    # a vendor blog whose section lists and headings trafilatura's default mode drops
+    page = next(p for p in load_corpus(CORPUS) if p.page_id == "5189")
+    source = Source(
+        name="corpus", homepage=page.url, country="US", language="en", feeds=(page.url,)
+    )
+    article = extract_article(page.url, page.html, FETCHED_AT, source)
+    assert "recall_more" in article.quality_flags
+    assert "Benefits of Branded Online Communities and Forums" in article.text

@@ -47,3 +47,55 @@ def test_links_inside_the_body_stay() -> None:
 def test_never_more_than_a_share_of_the_text() -> None:
     text = "Short line here.\n- Related post one\n- Related post two\n- Related post one"
     assert trim_edges(text, PAGE) == (text, ())
+
+
+CARDS = fromstring(
+    """<html><body><article><p>Story.</p></article><section class="more">
+    <a href="/news/a">Aerospace ranks second in the nation</a><p>The school is first among public ones.</p>
+    <a href="/news/b">Environmental engineering earns top spot</a><p>A first in its history.</p>
+    <div><p>Biomedical department climbs to the top</p><p>The department rose two places.</p>
+    <a href="/news/c">Read more about Biomedical department climbs to the top</a></div>
+    <div class="faq"><button>Is the ranking reliable?</button><p>Yes, broadly.</p>
+    <button>Who compiles it?</button><p>A magazine.</p>
+    <button>How often does it change?</button><p>Every year.</p></div>
+    </section></body></html>"""
+)
+STORY = "\n".join(
+    f"Paragraph {i} of the story about the rankings and the school." for i in range(8)
+)
+
+
+def test_a_grid_of_teaser_cards_at_the_end_goes() -> None:
+    cards = (
+        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
+        "Environmental engineering earns top spot\nA first in its history.\n"
+        "Biomedical department climbs to the top\nThe department rose two places."
+    )
+    text, removed = trim_edges(f"{STORY}\n{cards}", CARDS)
+    assert text == STORY and len(removed) == 6
+
+
+def test_two_cards_or_an_faq_of_buttons_stay() -> None:
+    two = (
+        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
+        "Environmental engineering earns top spot\nA first in its history."
+    )
+    assert trim_edges(f"{STORY}\n{two}", CARDS)[0] == f"{STORY}\n{two}"
+    faq = (
+        "Is the ranking reliable?\nYes, broadly.\nWho compiles it?\nA magazine.\n"
+        "How often does it change?\nEvery year."
+    )
+    assert trim_edges(f"{STORY}\n{faq}", CARDS)[0] == f"{STORY}\n{faq}"
+
+
+def test_one_unlinked_entry_does_not_end_a_link_list() -> None:
+    page = fromstring(
+        "<html><body><ul>"
+        + "".join(f'<li><a href="/p{i}">Related post {i}</a></li>' for i in range(6))
+        + "<li>Related post without a link</li></ul></body></html>"
+    )
+    items = "- Related post 0\n- Related post without a link\n"
+    items += "\n".join(f"- Related post {i}" for i in range(1, 6))
+    body = "\n".join(f"Paragraph {i} of a long story about ports and ships." for i in range(12))
+    text, removed = trim_edges(f"{body}\n{items}", page)
+    assert text == body and len(removed) == 7

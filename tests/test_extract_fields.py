@@ -156,6 +156,9 @@ def test_language_code() -> None:
         "Story continues below advertisement",
         "© 2026 The Delhi Ledger. All rights reserved.",
         "Subscribe to keep reading",
+        "Medically reviewed by Dr Jane Doe, MD, Editor in Chief",
+        "Peer reviewed by Dr Colin Tidy, MRCGPLast updated by Victoria Raw",
+        "Back to contents",
     ],
 )
 def test_boilerplate_lines_are_removed(line: str) -> None:
@@ -175,6 +178,7 @@ def test_boilerplate_lines_are_removed(line: str) -> None:
         "He said the image of the country had suffered abroad.",
         "New Delhi: Russia welcomed India’s “independent position” on the Ukraine crisis.",
         "Readers who subscribe to the print edition will receive the magazine on Monday.",
+        "The plan was reviewed by the committee in March and approved without changes.",
     ],
 )
 def test_real_sentences_are_kept(line: str) -> None:
@@ -359,3 +363,57 @@ def test_title_h2_headline_beats_a_section_h1_echoed_by_trafilatura() -> None:
     assert _title(meta, "Rust Ownership and Lifetimes", PageHints(), sites) == (
         "Rust Ownership and Lifetimes"
     )
+
+
+def test_choose_title_takes_the_h1_when_declared_titles_disagree() -> None:
+    # og:title and <title> are two SEO variants: neither outranks the visible headline
+    assert (
+        choose_title(
+            [
+                "5 Dentist-Backed Toothbrushes For Easier Brushing",
+                "The 5 Best Toothbrushes, Tested",
+            ],
+            set(),
+            h1s=["After Testing Over 40 Toothbrushes, These Are the Best"],
+        )
+        == "After Testing Over 40 Toothbrushes, These Are the Best"
+    )
+    # when they agree, an unrelated <h1> still loses
+    assert (
+        choose_title(
+            ["Port traffic slumps", "Port traffic slumps"], SITES, h1s=["Latest news from the port"]
+        )
+        == "Port traffic slumps"
+    )
+
+
+def test_choose_title_extends_the_h1_past_a_leading_article() -> None:
+    assert (
+        choose_title(
+            ["The 5 Best Cloud Storage Providers for your Business"],
+            set(),
+            h1s=["5 Best Cloud Storage Providers"],
+        )
+        == "The 5 Best Cloud Storage Providers for your Business"
+    )
+
+
+def test_trim_tail_cuts_an_author_box_named_with_credentials() -> None:
+    body = "\n".join(
+        f"Paragraph {i} about sleep training and what parents report." for i in range(12)
+    )
+    text = f"{body}\nAngela Holliday-Bell, MD*\nAngela is a board-certified pediatrician.\nSchedule Online"
+    kept, removed = trim_tail(text, ["Angela Holliday-Bell"])
+    assert kept == body and removed[0] == "Angela Holliday-Bell, MD*"
+
+
+def test_the_repeated_headline_goes_with_its_kicker() -> None:
+    from crawlers.extract.pipeline import _drop_leading_title
+
+    body = "So you want to learn how to sew.\nStart with a tote bag."
+    title = "28 Beginner Sewing Projects"
+    assert _drop_leading_title(f"threadWEAR 301\n{title}\n{body}", title) == body
+    assert _drop_leading_title(f"May 23, 2025\nBlog Post\n{title}\n{body}", title) == body
+    # a sentence above the headline is body text: nothing goes
+    text = f"This is the opening sentence of the piece.\n{title}\n{body}"
+    assert _drop_leading_title(text, title) == text

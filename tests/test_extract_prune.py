@@ -56,3 +56,13 @@ def test_a_snippet_leaks_only_beyond_its_occurrences_in_the_true_body() -> None:
     assert not leaked(squash("Subscribe"), squash("Subscribe to the ledger."), gold)
     assert leaked(squash("Subscribe"), squash("Subscribe. Subscribe to the ledger."), gold)
     assert leaked(squash("Next Steps"), squash("Body text. Next Steps"), gold)
+
+
+def test_small_cta_boxes_go_but_a_cta_named_column_stays() -> None:
+    text = _texts(
+        f"<article>{PARAGRAPHS * 3}"
+        '<div class="hl-block-cta"><h2>Engage more customers with our platform.</h2></div></article>'
+    )
+    assert "Paragraph 11" in text and "Engage more" not in text
+    text = _texts(f'<div class="cta-column">{PARAGRAPHS}</div>')
+    assert "Paragraph 5" in text

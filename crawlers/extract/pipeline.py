@@ -37,7 +37,7 @@ from crawlers.extract.structured import PageMeta, read_page_meta, visible_byline
 from crawlers.sources import Source
 from crawlers.urls import article_key, canonical_url, host_of, on_source_domains
 
-EXTRACTOR_VERSION = "2026.11.4"
+EXTRACTOR_VERSION = "2026.11.5"
 
 # Pages above this are cut before parsing: no article needs 8 MB of markup and lxml time grows with it.
 MAX_HTML_CHARS = 8_000_000
