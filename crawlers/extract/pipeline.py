@@ -116,17 +116,7 @@ def _extract(
     fast = len(markup) > FAST_MODE_CHARS
     if fast:
         flags.append("large_page")
-    default = _trafilatura(tree, url, source, fast=fast)
-    extra_words = _body_words(meta.article_body)
-    default_words = len(default.split())
-    # the declared body says the default run lost part of the article
-    short_of_declared = extra_words > 1.5 * default_words + 50
-    recall = ""
-    if not fast and (short_of_declared or needs_second_opinion(default_words, block_words(tree))):
-        recall = _trafilatura(tree, url, source, favor_recall=True)
-    raw_text, chosen = pick_body(default, recall)
-    if chosen is None and short_of_declared and len(recall) > len(default) * 1.2:
-        raw_text, chosen = recall, "recall_retry"
+    raw_text, chosen = _body(tree, url, source, meta, fast)
     if chosen:
         flags.append(chosen)
     cleaned = clean_lines(raw_text)
@@ -166,7 +156,7 @@ def _extract(
             word_count=words,
         )
     )
-    if extra_words and extra_words > 1.5 * words + 50:
+    if _short_of_declared(meta, words):
         flags.append("probably_truncated")
     if meta.accessible_for_free is False:
         flags.append("paywalled")
@@ -192,6 +182,31 @@ def _extract(
         quality_flags=flags,
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def _body(
+    tree: HtmlElement, url: str, source: Source, meta: PageMeta, fast: bool
+) -> tuple[str, str | None]:
+    """trafilatura's default body, or its recall mode's when that reads the page better; the
+    second value names the choice for the quality flags."""
+    default = _trafilatura(tree, url, source, fast=fast)
+    if fast:  # a giant page: no second run
+        return default, None
+    default_words = len(default.split())
+    truncated = _short_of_declared(meta, default_words)
+    if not truncated and not needs_second_opinion(default_words, block_words(tree)):
+        return default, None
+    recall = _trafilatura(tree, url, source, favor_recall=True)
+    text, chosen = pick_body(default, recall)
+    if chosen is None and truncated and len(recall) > len(default) * 1.2:
+        return recall, "recall_retry"
+    return text, chosen
+
+
+def _short_of_declared(meta: PageMeta, words: int) -> bool:
+    """The JSON-LD articleBody is much longer than `words`: part of the article was lost."""
+    declared = len(meta.article_body.split()) if meta.article_body else 0
+    return declared > 1.5 * words + 50
 
 
 def _trafilatura(
@@ -281,10 +296,6 @@ def _looks_like_person(name: str) -> bool:
     return (
         2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not ORG_WORDS.search(name)
     )
-
-
-def _body_words(body: str | None) -> int:
-    return len(body.split()) if body else 0
 
 
 KICKER_WORDS = 5
