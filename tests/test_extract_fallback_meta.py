@@ -38,3 +38,16 @@ def test_nothing_costly_runs_until_asked() -> None:
     fallback = FallbackMeta(tree, "https://www.example.org/a", FETCHED)
     assert fallback.title == "Port deal"
     assert "author" not in vars(fallback) and "date" not in vars(fallback)
+
+
+def test_a_failing_heuristic_gives_no_answer_instead_of_an_error(monkeypatch) -> None:
+    import crawlers.extract.fallback_meta as module
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise ValueError("hostile page")
+
+    monkeypatch.setattr(module, "find_date", broken)
+    monkeypatch.setattr(module, "extract_author", broken)
+    tree = load_html("<html><body><p>Text.</p></body></html>")
+    fallback = FallbackMeta(tree, "https://www.example.org/a", FETCHED)
+    assert fallback.date is None and fallback.author is None

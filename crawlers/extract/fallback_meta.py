@@ -10,8 +10,10 @@ The answers are the ones `extract_metadata` would give for the same tree.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -49,12 +51,12 @@ class FallbackMeta:
     @cached_property
     def title(self) -> str | None:
         """Declared title, else trafilatura's pick among <title>, <h1> and <h2>."""
-        return self._declared.title or extract_title(self._tree)
+        return self._declared.title or self._guarded(extract_title, self._tree)
 
     @cached_property
     def author(self) -> str | None:
         """Declared author, else trafilatura's byline search ("; "-separated names)."""
-        return self._declared.author or extract_author(self._tree)
+        return self._declared.author or self._guarded(extract_author, self._tree)
 
     @cached_property
     def description(self) -> str | None:
@@ -70,8 +72,9 @@ class FallbackMeta:
     @cached_property
     def date(self) -> str | None:
         """htmldate's publication date (YYYY-MM-DD), never after the day of the fetch."""
-        url = self._declared.url or extract_url(self._tree, self._url) or self._url
-        return find_date(
+        url = self._declared.url or self._guarded(extract_url, self._tree, self._url) or self._url
+        return self._guarded(
+            find_date,
             self._tree,
             url=url,
             original_date=True,
@@ -79,3 +82,14 @@ class FallbackMeta:
             # the fetch time, not the clock: re-extraction of an old page gives the same answer
             max_date=(self._fetched_at + timedelta(days=1)).strftime("%Y-%m-%d"),
         )
+
+    def _guarded(
+        self, heuristic: Callable[..., str | None], *args: Any, **kwargs: Any
+    ) -> str | None:
+        """A fallback that fails on a hostile page gives no answer instead of losing the article
+        (inside `bare_extraction` the same errors only emptied the metadata)."""
+        try:
+            return heuristic(*args, **kwargs)
+        except Exception as exc:
+            LOGGER.debug("trafilatura %s failed on %s: %r", heuristic.__name__, self._url, exc)
+            return None
