@@ -34,6 +34,7 @@ MAX_TEASER_SHARE = 0.5  # a block of teaser cards may be longer: each card names
 TEASER_HEAD_WORDS = 20
 TEASER_SUMMARY_WORDS = 60
 MIN_TEASERS = 3
+MAX_TEASERS = 40  # a grid is never longer; the bound keeps a hostile page's cost linear
 
 
 LINKS_AND_BUTTONS = "//a[not(starts-with(@href, '#'))]|//button|//*[@role='button']"
@@ -119,22 +120,23 @@ def trim_edges(text: str, tree: HtmlElement) -> tuple[str, tuple[str, ...]]:
 def _teaser_pairs(lines: list[str], page_links: Callable[[], set[str]]) -> int:
     """How many lines at the end are teaser cards of other articles: a linked headline and its
     one-paragraph summary (or a card whose whole text is one link), three cards or more."""
-    pairs = [(_key(lines[i - 2]), _key(lines[i - 1])) for i in range(len(lines), 1, -2)]
-    shaped = 0
-    for head, summary in pairs:
+    pairs: list[tuple[str, str]] = []
+    for index in range(len(lines), 1, -2):
+        head, summary = _key(lines[index - 2]), _key(lines[index - 1])
         if (
             not head
             or not summary
             or len(head.split()) > TEASER_HEAD_WORDS
             or len(summary.split()) > TEASER_SUMMARY_WORDS
+            or len(pairs) == MAX_TEASERS
         ):
             break
-        shaped += 1
-    if shaped < MIN_TEASERS:
+        pairs.append((head, summary))
+    if len(pairs) < MIN_TEASERS:
         return 0
     links = page_links()
     cards = 0
-    for head, summary in pairs[:shaped]:
+    for head, summary in pairs:
         if not _links_to(head, summary, links):
             break
         cards += 1
