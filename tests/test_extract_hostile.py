@@ -145,3 +145,31 @@ def test_odd_markup_gives_a_flagged_article(payload: str) -> None:
 def test_naive_fetch_time_is_taken_as_utc() -> None:
     article = extract_article(URL, ARTICLE, datetime(2025, 11, 5, 12, 0), SOURCE)
     assert article.fetched_at == datetime(2025, 11, 5, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><title>Error | Example Bank</title></head><body><h2>We'll Be Right Back!</h2>"
+        "<p>It looks like we're having some trouble. Check back soon for your free reports, your"
+        " full credit history and more tools that help you.</p></body></html>",
+        '<html><head><title>Example Ledger</title></head><body class="error404 wp-theme">'
+        "<h1>Nothing here</h1><p>The page you are looking for has moved or never existed. Try the"
+        " search box above or go back to the home page to find the latest stories.</p></body></html>",
+        "<html><head><title>Page not found - Example Ledger</title></head><body><h1>404</h1>"
+        "<p>Sorry.</p></body></html>",
+    ],
+)
+def test_soft_error_pages_are_not_articles(page: str) -> None:
+    article = extract_article("https://www.example.org/a", page, FETCHED, SOURCE)
+    assert "not_article:error_page" in article.quality_flags and not article.is_article
+
+
+def test_a_story_about_an_error_is_an_article() -> None:
+    body = "".join(
+        f"<p>Paragraph {i}: the exchange said the error in its trading system was fixed.</p>"
+        for i in range(20)
+    )
+    page = f"<html><head><title>Error halts trading for an hour</title></head><body><h1>Error halts trading for an hour</h1>{body}</body></html>"
+    article = extract_article("https://www.example.org/a", page, FETCHED, SOURCE)
+    assert article.is_article

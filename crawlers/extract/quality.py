@@ -17,6 +17,19 @@ LISTING_PATH = re.compile(
 )
 VIDEO_PATH = re.compile(r"/(videos?|watch|tv|clips?)(/|$)", re.IGNORECASE)
 COOKIE_WORDS = re.compile(r"\bcookies?\b|\bconsent\b|\bprivacy (policy|settings)\b", re.IGNORECASE)
+# Soft errors: a 200 response whose page says "not found", "error" or "back soon"
+ERROR_TITLE = re.compile(
+    r"^\W*(error\b|404\b|410\b|500\b|503\b|page not found|not found\b|file not found|"
+    r"access denied|forbidden\b|oops\b|sorry,? (the |this )?page|we'?ll be (right )?back|"
+    r"service (temporarily )?unavailable|(site |we are |we're )?(temporarily )?(down|under) "
+    r"(for )?maintenance|temporarily unavailable)",
+    re.IGNORECASE,
+)
+ERROR_BODY_CLASS = re.compile(
+    r"(?:^|[\s_-])(error-?404|error-?page|errorpage|page-?not-?found|not-?found|e404)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+ERROR_MAX_WORDS = 150
 APP_SHELL_HINT = re.compile(
     r"enable javascript|javascript (is )?required|you need to enable", re.IGNORECASE
 )
@@ -35,7 +48,9 @@ def judge_page(
     """Quality flags for one page; a `not_article:<reason>` flag marks a non-article."""
     flags: list[str] = []
     declared = meta.is_declared_article
-    if not declared and _is_video(url, meta, word_count):
+    if not declared and _is_error_page(tree, meta, word_count):
+        flags.append("not_article:error_page")
+    elif not declared and _is_video(url, meta, word_count):
         flags.append("not_article:video")
     elif word_count == 0 or word_count < (MIN_WORDS_DECLARED if declared else MIN_WORDS):
         flags.append(f"not_article:{_why_short(tree, text, raw_text, removed)}")
@@ -67,6 +82,19 @@ def _visible_text(tree: HtmlElement) -> str:
         ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
     )
     return " ".join(" ".join(parts).split())
+
+
+def _is_error_page(tree: HtmlElement, meta: PageMeta, words: int) -> bool:
+    """A short page whose <title> or <h1> announces an error, or whose <body> class says so
+    (WordPress and most themes mark their 404 template)."""
+    if words >= ERROR_MAX_WORDS:
+        return False
+    bodies = tree.xpath("//body")
+    body_class = bodies[0].get("class") or "" if bodies else ""
+    headings = (meta.html_title, *meta.h1s[:1])
+    return bool(ERROR_BODY_CLASS.search(body_class)) or any(
+        ERROR_TITLE.match(h) for h in headings if h
+    )
 
 
 def _is_video(url: str, meta: PageMeta, words: int) -> bool:
