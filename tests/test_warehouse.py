@@ -34,7 +34,7 @@ from warehouse.load import (
     upsert_sources,
 )
 from warehouse.search import refresh_search_index, search
-from warehouse.state import due_for_revisit, feed_validators, known_article_urls
+from warehouse.state import due_for_revisit, feed_validators, known_article_urls, recent_texts
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -542,3 +542,33 @@ def test_search_index_is_rebuilt_after_a_change(db: Path, tmp_path: Path) -> Non
     load_articles(db, batch(tmp_path, [edited], "edit.parquet"), "run-2")
     assert refresh_search_index(db) is True
     assert [h.article_id for h in search(db, "ceasefire")] == [edited.article_id]
+
+
+def test_template_lines_feed_later_template_learning(db: Path, tmp_path: Path) -> None:
+    """Night 1 learns a pitch from a big batch and stores the articles without it; night 2's
+    small batch must still see the pitch repeat, through the stored template lines."""
+    from crawlers.extract.template import learn_template_lines, strip_template
+
+    pitch = "Get the Ledger's morning briefing delivered to your inbox every day."
+    night1 = [make_article(n, text=f"Reporting on talks in city {n}.\n{pitch}") for n in range(20)]
+    template = learn_template_lines(a.text for a in night1)
+    stored = [strip_template(a, template) for a in night1]
+    assert all(pitch not in a.text and a.template_lines == [pitch] for a in stored)
+    load_articles(db, batch(tmp_path, stored), "run-1")
+
+    recent = recent_texts(db, "example")
+    night2 = [make_article(f"n2-{n}", text=f"New talks in town {n}.\n{pitch}") for n in range(3)]
+    assert learn_template_lines([*recent.values(), *(a.text for a in night2)]) == {pitch.lower()}
+    # without the stored template lines the 3 new pages are far under 30% of 23 texts
+    bare = [t.split("\n")[0] for t in recent.values()]
+    assert learn_template_lines([*bare, *(a.text for a in night2)]) == frozenset()
+
+
+def test_a_batch_from_before_template_lines_still_loads(db: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path = batch(tmp_path, [make_article(1)])
+    table = pq.read_table(path).drop_columns(["template_lines"])
+    pq.write_table(table, path)
+    assert load_articles(db, path, "run-1").new == 1
+    assert rows(db, "SELECT template_lines FROM articles") == [([],)]

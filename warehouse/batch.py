@@ -36,9 +36,13 @@ ARTICLE_SCHEMA = pa.schema(
         pa.field("is_article", pa.bool_(), nullable=False),
         pa.field("quality_flags", _STRINGS),
         pa.field("extractor_version", pa.string()),
+        pa.field("template_lines", _STRINGS),
     ]
 )
 ARTICLE_COLUMNS: tuple[str, ...] = tuple(ARTICLE_SCHEMA.names)
+# columns added after the first release: a batch written before them (pending from an older
+# version) loads with their defaults
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({"template_lines"})
 _DATETIME_FIELDS = ("published_at", "modified_at", "fetched_at")
 
 # The schema must follow the record; a new Article field should fail here, not in a load.
@@ -86,13 +90,13 @@ def read_article_batch(path: str | Path) -> Iterator[Article]:
     parquet = pq.ParquetFile(path)
     for batch in parquet.iter_batches():
         for row in batch.to_pylist():
-            yield Article(**{name: row[name] for name in ARTICLE_COLUMNS})
+            yield Article(**{name: row[name] for name in ARTICLE_COLUMNS if name in row})
 
 
 def check_batch_schema(path: str | Path) -> None:
     """Raise ValueError when a Parquet file's columns are not exactly the Article fields."""
     names = pq.read_schema(path).names
-    missing = [n for n in ARTICLE_COLUMNS if n not in names]
+    missing = [n for n in ARTICLE_COLUMNS if n not in names and n not in OPTIONAL_COLUMNS]
     extra = [n for n in names if n not in ARTICLE_COLUMNS]
     if missing or extra:
         raise ValueError(

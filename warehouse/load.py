@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from warehouse.batch import check_batch_schema
 from warehouse.db import WarehouseError, connect, now_utc, utc_naive
@@ -72,7 +73,8 @@ WITH batch AS (
         url, canonical_url, article_id, source, title, authors,
         published_at::TIMESTAMP AS published_at, modified_at::TIMESTAMP AS modified_at,
         language, text, word_count, tags, description, content_hash,
-        fetched_at::TIMESTAMP AS fetched_at, is_article, quality_flags, extractor_version
+        fetched_at::TIMESTAMP AS fetched_at, is_article, quality_flags, extractor_version,
+        {template_lines}
     FROM read_parquet(?)
     QUALIFY row_number() OVER (
         PARTITION BY article_id ORDER BY fetched_at DESC, content_hash DESC) = 1
@@ -95,11 +97,11 @@ _INSERT_NEW = """
 INSERT INTO articles (
     article_id, canonical_url, url, source, title, authors, published_at, modified_at, language,
     text, word_count, tags, description, content_hash, quality_flags, extractor_version,
-    fetched_at, first_seen_at, last_seen_at, last_changed_at, version, run_id)
+    template_lines, fetched_at, first_seen_at, last_seen_at, last_changed_at, version, run_id)
 SELECT
     article_id, canonical_url, url, source, title, authors, published_at, modified_at, language,
     text, word_count, tags, description, content_hash, quality_flags, extractor_version,
-    fetched_at, fetched_at, fetched_at, fetched_at, 1, ?
+    template_lines, fetched_at, fetched_at, fetched_at, fetched_at, 1, ?
 FROM load_batch WHERE action = 'new'
 """
 
@@ -110,6 +112,7 @@ UPDATE articles SET
     language = b.language, text = b.text, word_count = b.word_count, tags = b.tags,
     description = b.description, content_hash = b.content_hash,
     quality_flags = b.quality_flags, extractor_version = b.extractor_version,
+    template_lines = b.template_lines,
     fetched_at = b.fetched_at, last_seen_at = greatest(articles.last_seen_at, b.fetched_at),
     last_changed_at = b.fetched_at, version = articles.version + 1, run_id = ?
 FROM load_batch b
@@ -132,6 +135,9 @@ SELECT article_id, old_version + 1, fetched_at, title, text, content_hash, extra
     length(text)
 FROM load_batch WHERE action IN ('new', 'updated')
 """
+
+# A batch written before `template_lines` existed (pending from an older version) has none.
+_TEMPLATE_LINES = {True: "template_lines", False: "CAST([] AS VARCHAR[]) AS template_lines"}
 
 _COUNTS = """
 SELECT source, action, count(*) FROM load_batch GROUP BY ALL ORDER BY ALL
@@ -161,7 +167,9 @@ def load_articles(
             total_row = con.execute(
                 "SELECT count(*) FROM read_parquet(?)", [str(parquet_path)]
             ).fetchone()
-            con.execute(_CLASSIFY, [str(parquet_path)])
+            has_template_lines = "template_lines" in pq.read_schema(parquet_path).names
+            classify = _CLASSIFY.format(template_lines=_TEMPLATE_LINES[has_template_lines])
+            con.execute(classify, [str(parquet_path)])
             con.execute(_INSERT_NEW, [run_id])
             con.execute(_UPDATE_CHANGED, [run_id])
             con.execute(_TOUCH_SEEN)

@@ -136,13 +136,21 @@ def source_attempts(
 def recent_texts(
     db_path: str | Path, source: str, limit: int = 200, *, lock_timeout_s: float = 60.0
 ) -> dict[str, str]:
-    """article_id -> text of the source's most recently seen articles (for template learning)."""
+    """article_id -> lines of the source's most recently seen articles as fetched (the stored
+    text plus the template lines removed from it), for template learning."""
     if not Path(db_path).exists():
         return {}
     with connect(db_path, read_only=True, lock_timeout_s=lock_timeout_s) as con:
+        # a read-only connection does not migrate: a database from before migration 006
+        # has no template_lines yet
+        migrated = con.execute(
+            "SELECT count(*) FROM duckdb_columns()"
+            " WHERE table_name = 'articles' AND column_name = 'template_lines'"
+        ).fetchone()
+        removed_lines = "coalesce(template_lines, [])" if migrated and migrated[0] else "[]"
         rows = con.execute(
-            "SELECT article_id, text FROM articles WHERE source = ?"
+            f"SELECT article_id, text, {removed_lines} FROM articles WHERE source = ?"
             " ORDER BY last_seen_at DESC LIMIT ?",
             [source, limit],
         ).fetchall()
-    return dict(rows)
+    return {article_id: "\n".join([text, *removed]) for article_id, text, removed in rows}

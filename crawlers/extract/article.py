@@ -39,6 +39,9 @@ class Article:
     is_article: bool
     quality_flags: list[str] = field(default_factory=list)
     extractor_version: str = ""
+    # lines removed as the outlet's template: with `text` they give the page's original lines,
+    # which later template learning counts (stored texts alone are already de-templated)
+    template_lines: list[str] = field(default_factory=list)
 
     def to_record(self) -> dict[str, Any]:
         """A plain dict (for Arrow/Parquet)."""

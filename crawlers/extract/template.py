@@ -3,7 +3,8 @@
 trafilatura sees one page at a time, so a newsletter pitch, a standing disclaimer or a reader
 comment that the outlet shows under every story looks like body text. Across a source's articles
 such a line repeats word for word, while real sentences do not. Pure functions: the caller
-supplies the texts (the batch plus recent stored articles of the same source).
+supplies the texts (the batch plus recent stored articles of the same source, each stored text
+with the template lines removed from it, so that lines learned before still count).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def strip_template(article: Article, template: frozenset[str]) -> Article:
     kept = [line for line in lines if line_key(line) not in template]
     if len(kept) == len(lines):
         return article
+    removed = [line for line in lines if line_key(line) in template]
     text = "\n".join(kept).strip()
     flags = [*article.quality_flags, "template_lines_removed"]
     if not text:
@@ -59,4 +61,5 @@ def strip_template(article: Article, template: frozenset[str]) -> Article:
         content_hash=content_hash(article.title, text),
         quality_flags=flags,
         is_article=bool(text),
+        template_lines=[*article.template_lines, *removed],
     )
