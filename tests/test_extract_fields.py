@@ -417,3 +417,16 @@ def test_the_repeated_headline_goes_with_its_kicker() -> None:
     # a sentence above the headline is body text: nothing goes
     text = f"This is the opening sentence of the piece.\n{title}\n{body}"
     assert _drop_leading_title(text, title) == text
+
+
+def test_authors_are_people_not_affiliations_or_dated_outlets() -> None:
+    from crawlers.extract.pipeline import _dated, _people_first
+
+    assert _people_first(["Dr. Ang Xiao", "Jessica Pan", "SandboxAQ"]) == [
+        "Dr. Ang Xiao",
+        "Jessica Pan",
+    ]
+    assert _people_first(["Amalia Helen", "Nature Tech Collective"]) == ["Amalia Helen"]
+    assert _people_first(["Reuters"]) == ["Reuters"]  # no person named: the organisation stays
+    assert _dated("MCJ May", {"mcj"}) == "MCJ"
+    assert _dated("Theresa May", {"mcj"}) is None

@@ -275,11 +275,33 @@ def _authors(
         authors = [
             a
             for a in clean_authors(found)
-            if fold(a) not in outlet and (fold(a) not in sites or _looks_like_person(a))
+            if _dated(a, outlet | sites) is None
+            and fold(a) not in outlet
+            and (fold(a) not in sites or _looks_like_person(a))
         ]
         if authors:
-            return authors
+            return _people_first(authors)
     return clean_authors(meta.org_authors) or clean_authors(hints.authors)
+
+
+def _people_first(authors: list[str]) -> list[str]:
+    """ "Jane Doe, Ann Lee | Acme Labs": beside named people, a one-word or organisation-like
+    entry is their affiliation, not an author."""
+    people = [a for a in authors if _looks_like_person(a)]
+    if not people:
+        return authors
+    return [a for a in authors if " " in a and not ORG_WORDS.search(a)]
+
+
+MONTH_WORD = re.compile(
+    r"\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE
+)
+
+
+def _dated(name: str, outlets: set[str]) -> str | None:
+    """ "MCJ May": the outlet's name glued to the month of a dateline, not a person."""
+    head = MONTH_WORD.sub("", name)
+    return head if head != name and fold(head) in outlets else None
 
 
 ORG_WORDS = re.compile(
