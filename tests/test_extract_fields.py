@@ -430,3 +430,12 @@ def test_authors_are_people_not_affiliations_or_dated_outlets() -> None:
     assert _people_first(["Reuters"]) == ["Reuters"]  # no person named: the organisation stays
     assert _dated("MCJ May", {"mcj"}) == "MCJ"
     assert _dated("Theresa May", {"mcj"}) is None
+
+
+def test_trim_tail_cuts_a_more_from_the_outlet_block() -> None:
+    body = "\n".join(
+        f"Paragraph {i} on tanker insurance in the Gulf this month." for i in range(12)
+    )
+    text = f"{body}\nMore from Strait Dispatch\nContainer lines return to Suez.\nCables draw attention."
+    kept, removed = trim_tail(text)
+    assert kept == body and removed[0] == "More from Strait Dispatch"

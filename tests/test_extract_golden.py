@@ -105,3 +105,21 @@ def test_seed_metadata(seed_article) -> None:
     assert seed_article.published_at == datetime(2022, 2, 25, 13, 12, tzinfo=UTC)
     assert seed_article.language == "en"
     assert "Ukraine crisis" in seed_article.tags
+
+
+def test_newsletter_post_keeps_the_report_and_drops_its_pitches() -> None:
+    case = CASES["newsletter-pitches"]
+    record = regenerate.extract_case("newsletter-pitches", case)
+    text = record["text"]
+    assert text.startswith("War-risk insurance for tankers")
+    assert "- Tankers detained in the strait since 2019: eleven" in text
+    for pitch in (
+        "Welcome to Strait Dispatch",
+        "join 12,000 others",
+        "were forwarded",
+        "share this post",
+    ):
+        assert pitch not in text
+    assert "Red Sea convoys" not in text  # the teaser grid under the post
+    assert record["authors"] == ["Mara Lindqvist"]
+    assert record["published_at"] == "2026-11-20T03:30:00+00:00"  # +04:00 in the page

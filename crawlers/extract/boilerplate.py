@@ -198,6 +198,8 @@ TAIL_HEADINGS = re.compile(
     r"further reading( on .{1,40})?|more resources( to read)?|"
     r"related (posts|articles|reading|stories|resources|content|guides|links)|"
     r"you (may|might) also (like|enjoy)|more (posts|stories|articles) like this|"
+    r"more from( the)? [^.!?]{1,40}|(other|more|latest) (top )?(stories|posts|articles)"
+    r"( from [^.!?]{1,40})?|"
     r"recommended (reading|articles|posts|for you)|read next|popular posts|latest posts|"
     r"like this\?.{0,60}|we keep our content up to date|pin (this|it)!?|like it\?? pin it!?|"
     r"disclaimers?( (&|and) disclosures?)?)[\s:!.…]*",
