@@ -5,6 +5,10 @@
 The corpus layout is WCXB's: html/<id>.html.gz and ground-truth/<id>.json. Both extractors run in
 the same process on one core, page by page, so the speeds are comparable: each page is scored
 first (untimed), then timed once per extractor in alternating order.
+
+Snippet checks ("leaks", "must-appear") ignore case, punctuation and spacing; the "(exact)" rows
+compare each snippet as written (only spacing normalised), so typographic differences between the
+ground truth and the page (straight against curly quotes, dashes) count as misses there.
 """
 
 from __future__ import annotations
@@ -66,8 +70,10 @@ class Score:
     recall: list[float] = field(default_factory=list)
     leaks: int = 0
     leaks_any: int = 0
+    leaks_exact: int = 0
     without: int = 0
     found: int = 0
+    found_exact: int = 0
     with_: int = 0
     title_ok: int = 0
     titles: int = 0
@@ -93,7 +99,9 @@ class Score:
             "recall": mean(self.recall),
             "leaks": rate(self.leaks, self.without),
             "leaks (any)": rate(self.leaks_any, self.without),
+            "leaks (exact)": rate(self.leaks_exact, self.without),
             "must-appear": rate(self.found, self.with_),
+            "must (exact)": rate(self.found_exact, self.with_),
             "title": rate(self.title_ok, self.titles),
             "author": rate(self.author_ok, self.authors),
             "date": rate(self.date_ok, self.dates),
@@ -145,6 +153,12 @@ def leaked(snippet: str, text: str, gold: str) -> bool:
     return text.count(snippet) > gold.count(snippet)
 
 
+def _spaced(text: str) -> str:
+    """The text as written, only runs of whitespace made one space (the "exact" snippet checks:
+    case, punctuation and typography such as curly quotes count)."""
+    return " ".join(text.split())
+
+
 def author_tokens(names: list[str]) -> list[str]:
     """Name tokens without connectors and credentials ("A, MD and B" ~ ["A", "B"])."""
     return [w for name in names for w in words(name) if w not in CONNECTORS | CREDENTIALS]
@@ -158,16 +172,19 @@ def score_page(score: Score, page: Page, out: Output) -> None:
     score.precision.append(precision)
     score.recall.append(recall)
     text = squash(out.text)
+    spaced = _spaced(out.text)
     gold = squash(truth.get("main_content") or "")
     for snippet in truth.get("without") or []:
         if squash(snippet):
             score.without += 1
             score.leaks += leaked(squash(snippet), text, gold)
             score.leaks_any += squash(snippet) in text
+            score.leaks_exact += _spaced(snippet) in spaced
     for snippet in truth.get("with") or []:
         if squash(snippet):
             score.with_ += 1
             score.found += squash(snippet) in text
+            score.found_exact += _spaced(snippet) in spaced
     if truth.get("title"):
         score.titles += 1
         score.title_ok += squash(out.title or "") == squash(truth["title"])
