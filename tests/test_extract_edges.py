@@ -99,3 +99,24 @@ def test_one_unlinked_entry_does_not_end_a_link_list() -> None:
     body = "\n".join(f"Paragraph {i} of a long story about ports and ships." for i in range(12))
     text, removed = trim_edges(f"{body}\n{items}", page)
     assert text == body and len(removed) == 7
+
+
+def test_teasers_stay_when_the_links_below_them_are_too_long_to_be_furniture() -> None:
+    cards = (
+        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
+        "Environmental engineering earns top spot\nA first in its history.\n"
+        "Biomedical department climbs to the top\nThe department rose two places."
+    )
+    page = fromstring(
+        "<html><body>"
+        '<a href="/a">Aerospace ranks second in the nation</a>'
+        '<a href="/b">Environmental engineering earns top spot</a>'
+        '<a href="/c">Biomedical department climbs to the top</a>'
+        '<ul><li><a href="/r1">Related post one</a></li><li><a href="/r2">Related post two</a></li>'
+        "</ul></body></html>"
+    )
+    links = "\n".join(["- Related post one", "- Related post two"] * 20)
+    text = f"Short story.\n{cards}\n{links}"
+    assert trim_edges(text, page) == (text, ())
+    # without the long link list the same cards go
+    assert trim_edges(f"{STORY}\n{cards}", page)[0] == STORY

@@ -106,7 +106,7 @@ def trim_edges(text: str, tree: HtmlElement) -> tuple[str, tuple[str, ...]]:
     total = len(text.split())
     removed = lines[:start] + lines[end:]
     if sum(len(line.split()) for line in removed) > MAX_SHARE * total:
-        start, end, removed = 0, len(lines), []
+        return text, ()  # too much to be furniture; the teaser block sat above these lines
     if teasers:
         block = lines[end - teasers : end]
         if sum(len(line.split()) for line in block) <= MAX_TEASER_SHARE * total:
