@@ -572,3 +572,19 @@ def test_a_batch_from_before_template_lines_still_loads(db: Path, tmp_path: Path
     pq.write_table(table, path)
     assert load_articles(db, path, "run-1").new == 1
     assert rows(db, "SELECT template_lines FROM articles") == [([],)]
+
+
+def test_unchanged_text_still_takes_the_newer_extractors_metadata(db: Path, tmp_path: Path) -> None:
+    load_articles(db, batch(tmp_path, [make_article(1)]), "run-1")
+    better = make_article(
+        1, authors=["Jane Doe"], extractor_version="test-2", quality_flags=["recall_more"]
+    )
+    result = load_articles(db, batch(tmp_path, [better], "reextract.parquet"), "reextract")
+    assert result.unchanged == 1
+    state = "SELECT authors, extractor_version, quality_flags, version FROM articles"
+    assert rows(db, state) == [(["Jane Doe"], "test-2", ["recall_more"], 1)]
+    assert rows(db, "SELECT count(*) FROM article_versions") == [(1,)]
+    # an older fetch of the same text never overwrites a newer record
+    older = make_article(1, authors=["Old Name"], fetched_at=T0 - timedelta(days=1))
+    load_articles(db, batch(tmp_path, [older], "older.parquet"), "run-3")
+    assert rows(db, state) == [(["Jane Doe"], "test-2", ["recall_more"], 1)]

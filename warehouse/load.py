@@ -127,6 +127,21 @@ WHERE articles.article_id = b.article_id
   AND b.fetched_at > articles.last_seen_at
 """
 
+# Same title and text, so no new version, but what a newer extractor reads around them (authors,
+# dates, language, tags, flags) reaches the stored article: re-extraction improves old data. An
+# older fetch never overwrites what a newer one stored.
+_REFRESH_UNCHANGED = """
+UPDATE articles SET
+    authors = b.authors, published_at = b.published_at, modified_at = b.modified_at,
+    language = b.language, tags = b.tags, description = b.description,
+    quality_flags = b.quality_flags, extractor_version = b.extractor_version,
+    template_lines = b.template_lines
+FROM load_batch b
+WHERE articles.article_id = b.article_id
+  AND b.action = 'unchanged'
+  AND b.fetched_at >= articles.fetched_at
+"""
+
 _INSERT_VERSIONS = """
 INSERT INTO article_versions (
     article_id, version, fetched_at, title, text, content_hash, extractor_version, run_id,
@@ -173,6 +188,7 @@ def load_articles(
             con.execute(_INSERT_NEW, [run_id])
             con.execute(_UPDATE_CHANGED, [run_id])
             con.execute(_TOUCH_SEEN)
+            con.execute(_REFRESH_UNCHANGED)
             con.execute(_INSERT_VERSIONS, [run_id])
             counts = con.execute(_COUNTS).fetchall()
             con.execute("DROP TABLE load_batch")
