@@ -129,7 +129,8 @@ WHERE articles.article_id = b.article_id
 
 # Same title and text, so no new version, but what a newer extractor reads around them (authors,
 # dates, language, tags, flags) reaches the stored article: re-extraction improves old data. An
-# older fetch never overwrites what a newer one stored.
+# older fetch never overwrites what a newer one stored. Rows with nothing new are not rewritten,
+# so a nightly re-visit or an idempotent reload costs no writes.
 _REFRESH_UNCHANGED = """
 UPDATE articles SET
     authors = b.authors, published_at = b.published_at, modified_at = b.modified_at,
@@ -140,6 +141,15 @@ FROM load_batch b
 WHERE articles.article_id = b.article_id
   AND b.action = 'unchanged'
   AND b.fetched_at >= articles.fetched_at
+  AND (articles.extractor_version IS DISTINCT FROM b.extractor_version
+    OR articles.authors IS DISTINCT FROM b.authors
+    OR articles.published_at IS DISTINCT FROM b.published_at
+    OR articles.modified_at IS DISTINCT FROM b.modified_at
+    OR articles.language IS DISTINCT FROM b.language
+    OR articles.tags IS DISTINCT FROM b.tags
+    OR articles.description IS DISTINCT FROM b.description
+    OR articles.quality_flags IS DISTINCT FROM b.quality_flags
+    OR articles.template_lines IS DISTINCT FROM b.template_lines)
 """
 
 _INSERT_VERSIONS = """
