@@ -63,23 +63,24 @@ CARDS = fromstring(
 STORY = "\n".join(
     f"Paragraph {i} of the story about the rankings and the school." for i in range(8)
 )
+CARD_LINES = [  # three teaser cards as trafilatura prints them: headline, then summary
+    "Aerospace ranks second in the nation",
+    "The school is first among public ones.",
+    "Environmental engineering earns top spot",
+    "A first in its history.",
+    "Biomedical department climbs to the top",
+    "The department rose two places.",
+]
+THREE_CARDS = "\n".join(CARD_LINES)
 
 
 def test_a_grid_of_teaser_cards_at_the_end_goes() -> None:
-    cards = (
-        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
-        "Environmental engineering earns top spot\nA first in its history.\n"
-        "Biomedical department climbs to the top\nThe department rose two places."
-    )
-    text, removed = trim_edges(f"{STORY}\n{cards}", CARDS)
+    text, removed = trim_edges(f"{STORY}\n{THREE_CARDS}", CARDS)
     assert text == STORY and len(removed) == 6
 
 
 def test_two_cards_or_an_faq_of_buttons_stay() -> None:
-    two = (
-        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
-        "Environmental engineering earns top spot\nA first in its history."
-    )
+    two = "\n".join(CARD_LINES[:4])
     assert trim_edges(f"{STORY}\n{two}", CARDS)[0] == f"{STORY}\n{two}"
     faq = (
         "Is the ranking reliable?\nYes, broadly.\nWho compiles it?\nA magazine.\n"
@@ -102,11 +103,6 @@ def test_one_unlinked_entry_does_not_end_a_link_list() -> None:
 
 
 def test_teasers_stay_when_the_links_below_them_are_too_long_to_be_furniture() -> None:
-    cards = (
-        "Aerospace ranks second in the nation\nThe school is first among public ones.\n"
-        "Environmental engineering earns top spot\nA first in its history.\n"
-        "Biomedical department climbs to the top\nThe department rose two places."
-    )
     page = fromstring(
         "<html><body>"
         '<a href="/a">Aerospace ranks second in the nation</a>'
@@ -116,7 +112,7 @@ def test_teasers_stay_when_the_links_below_them_are_too_long_to_be_furniture() -
         "</ul></body></html>"
     )
     links = "\n".join(["- Related post one", "- Related post two"] * 20)
-    text = f"Short story.\n{cards}\n{links}"
+    text = f"Short story.\n{THREE_CARDS}\n{links}"
     assert trim_edges(text, page) == (text, ())
     # without the long link list the same cards go
-    assert trim_edges(f"{STORY}\n{cards}", page)[0] == STORY
+    assert trim_edges(f"{STORY}\n{THREE_CARDS}", page)[0] == STORY

@@ -420,7 +420,7 @@ def test_the_repeated_headline_goes_with_its_kicker() -> None:
 
 
 def test_authors_are_people_not_affiliations_or_dated_outlets() -> None:
-    from crawlers.extract.pipeline import _dated, _people_first
+    from crawlers.extract.pipeline import _is_dated_outlet, _people_first
 
     assert _people_first(["Dr. Ang Xiao", "Jessica Pan", "SandboxAQ"]) == [
         "Dr. Ang Xiao",
@@ -428,8 +428,8 @@ def test_authors_are_people_not_affiliations_or_dated_outlets() -> None:
     ]
     assert _people_first(["Amalia Helen", "Nature Tech Collective"]) == ["Amalia Helen"]
     assert _people_first(["Reuters"]) == ["Reuters"]  # no person named: the organisation stays
-    assert _dated("MCJ May", {"mcj"}) == "MCJ"
-    assert _dated("Theresa May", {"mcj"}) is None
+    assert _is_dated_outlet("MCJ May", {"mcj"}) is True
+    assert _is_dated_outlet("Theresa May", {"mcj"}) is False
 
 
 def test_trim_tail_cuts_a_more_from_the_outlet_block() -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from crawlers.extract.article import Article
 from crawlers.extract.pipeline import content_hash
 from crawlers.extract.template import learn_template_lines, strip_template
+from tests.articles import make_article
 
 PITCH = "Get the Sentinel's morning briefing delivered to your inbox every day."
 
@@ -14,23 +15,14 @@ PITCH = "Get the Sentinel's morning briefing delivered to your inbox every day."
 def article(n: int, extra: list[str]) -> Article:
     body = [f"Story {n} opens with its own reporting on the talks in city number {n}.", *extra]
     text = "\n".join(body)
-    return Article(
-        url=f"https://x.test/{n}",
-        canonical_url=f"https://x.test/{n}",
-        article_id=str(n),
+    return make_article(
+        f"https://x.test/{n}",
+        text,
         source="x",
-        title=f"Story {n}",
-        authors=[],
-        published_at=None,
-        modified_at=None,
-        language="en",
-        text=text,
-        word_count=len(text.split()),
-        tags=[],
-        description=None,
-        content_hash=content_hash(f"Story {n}", text),
         fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
-        is_article=True,
+        article_id=str(n),
+        title=f"Story {n}",
+        content_hash=content_hash(f"Story {n}", text),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import re
@@ -20,6 +19,7 @@ import pytest
 
 from crawlers.extract.article import Article
 from flows.html_report import collect_run_report, run_report_markdown, write_run_report
+from tests.articles import make_article
 from warehouse.batch import write_article_batch
 from warehouse.db import WarehouseError, connect
 from warehouse.load import (
@@ -39,25 +39,13 @@ WEIGHTS = [10, 8, 6, 6, 4, 3, 3, 2, 2, 1]  # a few countries dominate the news, 
 
 
 def article(source: str, n: int, published: datetime, flags: list[str]) -> Article:
-    url = f"https://{source}.example/world/{n}"
-    text = f"Story {n} from {source}. " * 20
-    return Article(
-        url=url,
-        canonical_url=url,
-        article_id=hashlib.blake2b(url.encode(), digest_size=16).hexdigest(),
+    return make_article(
+        f"https://{source}.example/world/{n}",
+        f"Story {n} from {source}. " * 20,
         source=source,
-        title=f"Story {n}",
-        authors=[],
-        published_at=published,
-        modified_at=None,
-        language="en",
-        text=text,
-        word_count=len(text.split()),
-        tags=[],
-        description=None,
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fetched_at=published + timedelta(hours=3),
-        is_article=True,
+        title=f"Story {n}",
+        published_at=published,
         quality_flags=flags,
         extractor_version="test",
     )

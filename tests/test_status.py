@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from flows.status import (
     print_status,
     source_status,
 )
+from tests.articles import make_article
 from warehouse.batch import write_article_batch
 from warehouse.db import now_utc
 from warehouse.load import load_articles, load_fetches, record_run_source, start_run, upsert_sources
@@ -29,25 +29,14 @@ NOW = now_utc().replace(tzinfo=UTC)
 
 
 def article(source: str, n: int, seen: datetime) -> Article:
-    url = f"https://{source}.example/news/{n}"
     text = f"{source} story {n}"
-    return Article(
-        url=url,
-        canonical_url=url,
-        article_id=hashlib.blake2b(url.encode(), digest_size=16).hexdigest(),
+    return make_article(
+        f"https://{source}.example/news/{n}",
+        text,
         source=source,
-        title=text,
-        authors=[],
-        published_at=seen - timedelta(hours=1),
-        modified_at=None,
-        language="en",
-        text=text,
-        word_count=3,
-        tags=[],
-        description=None,
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
         fetched_at=seen,
-        is_article=True,
+        title=text,
+        published_at=seen - timedelta(hours=1),
     )
 
 

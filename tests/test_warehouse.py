@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 import subprocess
@@ -11,11 +10,13 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
 from crawlers.extract.article import Article
+from tests.articles import make_article as synthetic_article
 from warehouse.batch import read_article_batch, write_article_batch
 from warehouse.checks import run_checks
 from warehouse.db import (
@@ -39,30 +40,19 @@ from warehouse.state import due_for_revisit, feed_validators, known_article_urls
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-def make_article(n: int | str, **changes: object) -> Article:
+def make_article(n: int | str, **changes: Any) -> Article:
     url = f"https://news.example.org/world/{n}-story"
-    text = changes.pop("text", f"Diplomats met in Geneva about item {n}.")
-    article = Article(
-        url=url,
-        canonical_url=url,
-        article_id=hashlib.blake2b(url.encode(), digest_size=16).hexdigest(),
-        source="example",
-        title=f"Story {n}",
-        authors=["A. Writer"],
-        published_at=T0 - timedelta(hours=2),
-        modified_at=None,
-        language="en",
-        text=str(text),
-        word_count=len(str(text).split()),
-        tags=["world"],
-        description=None,
-        content_hash=hashlib.sha256(str(text).encode()).hexdigest(),
-        fetched_at=T0,
-        is_article=True,
-        quality_flags=[],
-        extractor_version="test-1",
-    )
-    return replace(article, **changes)  # type: ignore[arg-type]
+    text = str(changes.pop("text", f"Diplomats met in Geneva about item {n}."))
+    fields: dict[str, Any] = {
+        "title": f"Story {n}",
+        "authors": ["A. Writer"],
+        "published_at": T0 - timedelta(hours=2),
+        "tags": ["world"],
+        "extractor_version": "test-1",
+        "fetched_at": T0,
+        **changes,
+    }
+    return synthetic_article(url, text, source=fields.pop("source", "example"), **fields)
 
 
 def batch(tmp_path: Path, articles: list[Article], name: str = "batch.parquet") -> Path:

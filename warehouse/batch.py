@@ -93,8 +93,9 @@ def read_article_batch(path: str | Path) -> Iterator[Article]:
             yield Article(**{name: row[name] for name in ARTICLE_COLUMNS if name in row})
 
 
-def check_batch_schema(path: str | Path) -> None:
-    """Raise ValueError when a Parquet file's columns are not exactly the Article fields."""
+def check_batch_schema(path: str | Path) -> list[str]:
+    """The Parquet file's columns; ValueError when they are not the Article fields (optional
+    columns may be missing)."""
     names = pq.read_schema(path).names
     missing = [n for n in ARTICLE_COLUMNS if n not in names and n not in OPTIONAL_COLUMNS]
     extra = [n for n in names if n not in ARTICLE_COLUMNS]
@@ -103,3 +104,4 @@ def check_batch_schema(path: str | Path) -> None:
             f"{path}: not an article batch (missing columns: {missing or 'none'};"
             f" unexpected columns: {extra or 'none'})"
         )
+    return names

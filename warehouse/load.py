@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from warehouse.batch import check_batch_schema
 from warehouse.db import WarehouseError, connect, now_utc, utc_naive
@@ -51,14 +50,9 @@ class SourceLoadCounts:
 
 
 @dataclass
-class LoadResult:
+class LoadResult(SourceLoadCounts):
     """What `load_articles` did: totals, rows dropped as in-batch duplicates, and per source."""
 
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    stale: int = 0
-    non_articles: int = 0
     duplicates: int = 0
     per_source: dict[str, SourceLoadCounts] = field(default_factory=dict)
 
@@ -182,7 +176,7 @@ def load_articles(
     if not parquet_path.is_file():
         raise WarehouseError(f"article batch {parquet_path} does not exist")
     try:
-        check_batch_schema(parquet_path)
+        columns = check_batch_schema(parquet_path)
     except (ValueError, pa.ArrowInvalid) as exc:
         raise WarehouseError(str(exc)) from None
     result = LoadResult()
@@ -192,8 +186,7 @@ def load_articles(
             total_row = con.execute(
                 "SELECT count(*) FROM read_parquet(?)", [str(parquet_path)]
             ).fetchone()
-            has_template_lines = "template_lines" in pq.read_schema(parquet_path).names
-            classify = _CLASSIFY.format(template_lines=_TEMPLATE_LINES[has_template_lines])
+            classify = _CLASSIFY.format(template_lines=_TEMPLATE_LINES["template_lines" in columns])
             con.execute(classify, [str(parquet_path)])
             con.execute(_INSERT_NEW, [run_id])
             con.execute(_UPDATE_CHANGED, [run_id])

@@ -275,7 +275,7 @@ def _authors(
         authors = [
             a
             for a in clean_authors(found)
-            if _dated(a, outlet | sites) is None
+            if not _is_dated_outlet(a, outlet | sites)
             and fold(a) not in outlet
             and (fold(a) not in sites or _looks_like_person(a))
         ]
@@ -298,10 +298,10 @@ MONTH_WORD = re.compile(
 )
 
 
-def _dated(name: str, outlets: set[str]) -> str | None:
+def _is_dated_outlet(name: str, outlets: set[str]) -> bool:
     """ "MCJ May": the outlet's name glued to the month of a dateline, not a person."""
     head = MONTH_WORD.sub("", name)
-    return head if head != name and fold(head) in outlets else None
+    return head != name and fold(head) in outlets
 
 
 ORG_WORDS = re.compile(

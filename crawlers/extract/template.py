@@ -45,11 +45,12 @@ def strip_template(article: Article, template: frozenset[str]) -> Article:
     """The article without its template lines (word count and content hash recomputed)."""
     if not template or not article.is_article:
         return article
-    lines = article.text.splitlines()
-    kept = [line for line in lines if line_key(line) not in template]
-    if len(kept) == len(lines):
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in article.text.splitlines():
+        (removed if line_key(line) in template else kept).append(line)
+    if not removed:
         return article
-    removed = [line for line in lines if line_key(line) in template]
     text = "\n".join(kept).strip()
     flags = [*article.quality_flags, "template_lines_removed"]
     if not text:
